@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from trackbase.core import views as core_views
+
+urlpatterns = [
+    path("health/", core_views.health, name="health"),
+    path("ready/", core_views.ready, name="ready"),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("", include("trackbase.accounts.urls")),
+    path("", include("trackbase.analytics.urls")),
+]
+
+if settings.BENCH_ENDPOINTS:
+    urlpatterns.append(path("", include("bench.urls")))
+
+handler404 = core_views.not_found
+handler500 = core_views.server_failure

@@ -1,0 +1,21 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+
+class UsernameOrEmailBackend(ModelBackend):
+    """Sign in with a username or an email address (emails match case-insensitively)."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        login = username or kwargs.get("email")
+        if not login or password is None:
+            return None
+        user_model = get_user_model()
+        field = {"email__iexact": login} if "@" in login else {"username": login}
+        user = user_model._default_manager.filter(**field).first()
+        if user is None:
+            # Spend the same time as a real check so response timing does not reveal which logins exist.
+            user_model().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

@@ -1,0 +1,48 @@
+from django.contrib.auth.models import AbstractUser, UserManager as DjangoUserManager
+from django.db import models
+
+
+def default_privacy_settings() -> dict:
+    return {"profile": "friends", "scores": "group"}
+
+
+class Role(models.TextChoices):
+    USER = "USER", "User"
+    WORKER = "WORKER", "Worker"
+    ADMIN = "ADMIN", "Admin"
+
+
+class UserManager(DjangoUserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email or None, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """One account for every tracker: role decides what it may do, not which app it belongs to."""
+
+    email = models.EmailField(unique=True, null=True, blank=True)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.USER, db_index=True)
+    apple_user_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    timezone = models.CharField(max_length=64, default="UTC")
+    avatar = models.ImageField(upload_to="avatars/", blank=True)
+    notification_preferences = models.JSONField(default=dict, blank=True)
+    privacy_settings = models.JSONField(default=default_privacy_settings, blank=True)
+    email_verified = models.BooleanField(default=False)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+    last_active_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["id"]
+
+    @property
+    def name(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN

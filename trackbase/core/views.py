@@ -1,0 +1,77 @@
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections
+from django.http import JsonResponse
+from django.views.defaults import page_not_found, server_error
+
+from trackbase.core.errors import problem_response
+
+logger = logging.getLogger(__name__)
+API_PREFIXES = ("/api/", "/me/")
+
+
+def is_api_path(path: str) -> bool:
+    return path.startswith(API_PREFIXES) or path in ("/me", "/api")
+
+
+def not_found(request, exception=None):
+    if is_api_path(request.path):
+        return problem_response(404, "NOT_FOUND", "No endpoint matches this path.")
+    return page_not_found(request, exception)
+
+
+def server_failure(request):
+    if is_api_path(request.path):
+        return problem_response(500, "INTERNAL_ERROR", "An unexpected error occurred. Quote the request id when reporting it.")
+    return server_error(request)
+
+
+def health(request):
+    """Liveness: the process answers. No dependency is touched."""
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database(alias: str) -> None:
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_cache() -> None:
+    cache.set("ready-probe", "1", 5)
+    if cache.get("ready-probe") != "1":
+        raise RuntimeError("cache did not return the value just written")
+
+
+def _check_tasks() -> None:
+    if settings.TASK_BACKEND == "database":
+        from django_tasks_db.models import DBTaskResult
+
+        DBTaskResult.objects.exists()
+    elif settings.TASK_BACKEND == "rq":
+        import django_rq
+
+        django_rq.get_connection("default").ping()
+
+
+READINESS_CHECKS = {
+    "database": lambda: _check_database("default"),
+    "analytics_database": lambda: _check_database("analytics"),
+    "cache": _check_cache,
+    "tasks": _check_tasks,
+}
+
+
+def ready(request):
+    """Readiness: every dependency the API needs answers. 503 names the ones that do not."""
+    results = {}
+    for name, check in READINESS_CHECKS.items():
+        try:
+            check()
+            results[name] = "ok"
+        except Exception as exc:  # any failure means "not ready"; the reason goes to the log
+            logger.warning("readiness check failed", extra={"check": name, "error": str(exc)})
+            results[name] = "unavailable"
+    ok = all(value == "ok" for value in results.values())
+    return JsonResponse({"status": "ok" if ok else "unavailable", "checks": results}, status=200 if ok else 503)
