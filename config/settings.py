@@ -177,6 +177,8 @@ SIMPLE_JWT = {
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": False,
+    # Access tokens carry a hash of the password: a password change or reset invalidates them.
+    "CHECK_REVOKE_TOKEN": True,
     "ALGORITHM": "HS256",
     "SIGNING_KEY": env_str("JWT_SIGNING_KEY", SECRET_KEY),
     "AUTH_HEADER_TYPES": ("Bearer",),
@@ -201,7 +203,10 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["trackbase.core.throttles.AnonRateThrottle", "trackbase.core.throttles.UserRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "trackbase.core.throttles.AnonRateThrottle",
+        "trackbase.core.throttles.UserRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": THROTTLE_RATES,
     "DEFAULT_PAGINATION_CLASS": "trackbase.core.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 20,

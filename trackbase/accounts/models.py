@@ -1,4 +1,5 @@
-from django.contrib.auth.models import AbstractUser, UserManager as DjangoUserManager
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 
 
@@ -46,3 +47,15 @@ class User(AbstractUser):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+
+class RotatedRefreshToken(models.Model):
+    """A refresh token spent by rotation. Its unique jti makes rotation single-use under races, and
+    tells a replayed token (reuse: end every session) from a merely revoked one (logged out)."""
+
+    jti = models.CharField(max_length=255, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    rotated_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.jti

@@ -1,1 +1,34 @@
-urlpatterns = []
+from django.urls import path
+
+from trackbase.accounts import admin_apis, apis
+
+
+def with_and_without_slash(route: str, view, name: str) -> list:
+    """Seed 004's client calls /api/auth/login (no slash); the others add one. Both answer."""
+    return [path(route, view.as_view(), name=name), path(route.rstrip("/"), view.as_view(schema=None))]
+
+
+urlpatterns = [
+    *with_and_without_slash("api/auth/register/", apis.RegisterApi, "auth-register"),
+    *with_and_without_slash("api/auth/login/", apis.LoginApi, "auth-login"),
+    *with_and_without_slash("api/auth/logout/", apis.LogoutApi, "auth-logout"),
+    path("api/auth/login/email/", apis.LoginApi.as_view(), name="auth-login-email"),
+    path("api/auth/token/refresh/", apis.TokenRefreshApi.as_view(), name="auth-token-refresh"),
+    path("api/auth/password/change/", apis.PasswordChangeApi.as_view(), name="auth-password-change"),
+    path("api/auth/password/reset/", apis.PasswordResetRequestApi.as_view(), name="auth-password-reset"),
+    path(
+        "api/auth/password/reset/confirm/", apis.PasswordResetConfirmApi.as_view(), name="auth-password-reset-confirm"
+    ),
+    path("api/auth/verify-email/", apis.EmailVerifyApi.as_view(), name="auth-verify-email"),
+    path("api/auth/verify-email/resend/", apis.EmailVerifyResendApi.as_view(), name="auth-verify-email-resend"),
+    path("api/profile/", apis.ProfileApi.as_view(), name="profile"),
+    path("api/admin/users/", admin_apis.UserListApi.as_view(), name="admin-user-list"),
+    path("api/admin/users/<int:user_id>/", admin_apis.UserDetailApi.as_view(), name="admin-user-detail"),
+    path("api/admin/users/<int:user_id>/role/", admin_apis.UserRoleApi.as_view(), name="admin-user-role"),
+    path(
+        "api/admin/users/<int:user_id>/deactivate/",
+        admin_apis.UserDeactivateApi.as_view(),
+        name="admin-user-deactivate",
+    ),
+    path("api/admin/users/<int:user_id>/activate/", admin_apis.UserActivateApi.as_view(), name="admin-user-activate"),
+]
