@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "trackbase.core",
     "trackbase.accounts",
     "trackbase.analytics",
+    "trackbase.notifications",
+    "trackbase.rail",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +140,8 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "trackbase"}
     )
 }
+# Idempotency-Key records live in the main database (a unique constraint makes the claim race-safe).
+IDEMPOTENCY_KEY_TTL_HOURS = env_int("IDEMPOTENCY_KEY_TTL_HOURS", 24)
 
 # --- Background tasks (Django Tasks API) --------------------------------------------------------
 TASK_BACKEND = env_str("TASK_BACKEND", "rq" if REDIS_URL else "database")
@@ -193,6 +197,7 @@ THROTTLE_RATES = {
     "password_reset": env_str("THROTTLE_PASSWORD_RESET", "5/hour"),
     "email_verify": env_str("THROTTLE_EMAIL_VERIFY", "10/hour"),
     "token_refresh": env_str("THROTTLE_TOKEN_REFRESH", "60/min"),
+    "mock_engine": env_str("THROTTLE_MOCK_ENGINE", "10/min"),
 }
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["trackbase.accounts.authentication.JWTAuthentication"],
@@ -211,9 +216,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "trackbase.core.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "trackbase.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "trackbase.core.errors.problem_exception_handler",
     "UNAUTHENTICATED_USER": None,
+    # Throttles key anonymous clients by address: trust only as many X-Forwarded-For hops as there are
+    # proxies, or any client could pick a fresh address (and a fresh login-throttle bucket) per request.
+    "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_TLS_PROXY") else 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "trackbase API",
@@ -250,6 +258,7 @@ FRONTEND_URL = env_str("FRONTEND_URL", "http://127.0.0.1:8000")
 # --- Files, i18n, logging -----------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves collected files from here when present
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"

@@ -10,6 +10,7 @@ from trackbase.accounts import selectors, services
 from trackbase.accounts.models import Role, User
 from trackbase.accounts.permissions import IsAdmin
 from trackbase.accounts.serializers import UserOutput
+from trackbase.core.inputs import validated
 from trackbase.core.pagination import LimitOffsetPagination
 
 
@@ -35,10 +36,9 @@ class UserListApi(AdminAPIView):
         summary="List users (admin)",
     )
     def get(self, request):
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
+        users = selectors.user_list(**validated(self.FilterSerializer, request.query_params))
         paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(selectors.user_list(**filters.validated_data), request, view=self)
+        page = paginator.paginate_queryset(users, request, view=self)
         return paginator.get_paginated_response(UserOutput(page, many=True, context={"request": request}).data)
 
 
@@ -54,11 +54,8 @@ class UserRoleApi(AdminAPIView):
 
     @extend_schema(request=InputSerializer, responses={200: UserOutput}, summary="Change a user's role (admin)")
     def post(self, request, user_id: int):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user = services.user_set_role(
-            actor=request.user, user=get_object_or_404(User, pk=user_id), role=data.validated_data["role"]
-        )
+        role = validated(self.InputSerializer, request.data)["role"]
+        user = services.user_set_role(actor=request.user, user=get_object_or_404(User, pk=user_id), role=role)
         return Response(UserOutput(user, context={"request": request}).data)
 
 

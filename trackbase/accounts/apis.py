@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from trackbase.accounts import services
 from trackbase.accounts.serializers import AuthOutput, DetailOutput, SessionOutput, UserOutput
 from trackbase.accounts.tokens import token_revoke, tokens_issue, tokens_refresh, tokens_revoke_all
+from trackbase.core.inputs import validated
 from trackbase.core.throttles import scoped
 
 PASSWORD_RESET_SENT = "If an account exists for this email, a password reset link has been sent to it."
@@ -41,7 +42,7 @@ class RegisterApi(PublicAPIView):
 
     @extend_schema(request=InputSerializer, responses={201: AuthOutput}, summary="Register a USER account")
     def post(self, request):
-        data = _validated(self.InputSerializer, request)
+        data = validated(self.InputSerializer, request.data)
         user = services.user_register(**data)
         return _auth_response(user, status.HTTP_201_CREATED)
 
@@ -63,7 +64,7 @@ class LoginApi(PublicAPIView):
 
     @extend_schema(request=InputSerializer, responses={200: AuthOutput}, summary="Sign in with username or email")
     def post(self, request):
-        user = services.user_login(**_validated(self.InputSerializer, request), request=request)
+        user = services.user_login(**validated(self.InputSerializer, request.data), request=request)
         return _auth_response(user)
 
 
@@ -75,7 +76,7 @@ class TokenRefreshApi(PublicAPIView):
 
     @extend_schema(request=InputSerializer, responses={200: SessionOutput}, summary="Rotate a refresh token")
     def post(self, request):
-        return Response(tokens_refresh(raw_refresh=_validated(self.InputSerializer, request)["refresh"]))
+        return Response(tokens_refresh(raw_refresh=validated(self.InputSerializer, request.data)["refresh"]))
 
 
 class LogoutApi(APIView):
@@ -84,7 +85,7 @@ class LogoutApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={200: DetailOutput}, summary="Log out this session")
     def post(self, request):
-        token_revoke(raw_refresh=_validated(self.InputSerializer, request)["refresh"], user=request.user)
+        token_revoke(raw_refresh=validated(self.InputSerializer, request.data)["refresh"], user=request.user)
         return _detail("Logged out.")
 
     @extend_schema(responses={200: DetailOutput}, summary="Log out of every session")
@@ -118,7 +119,7 @@ class ProfileApi(APIView):
 
     def _update(self, request):
         # PUT is partial too: the iOS client sends only the fields its form shows.
-        fields = _validated(self.InputSerializer, request, partial=True)
+        fields = validated(self.InputSerializer, request.data, partial=True)
         if "avatar" in fields and fields["avatar"] is None:
             fields["avatar"] = ""
         user = services.profile_update(user=request.user, **fields)
@@ -134,7 +135,7 @@ class PasswordChangeApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={200: AuthOutput}, summary="Change password; other sessions end")
     def post(self, request):
-        user = services.password_change(user=request.user, **_validated(self.InputSerializer, request))
+        user = services.password_change(user=request.user, **validated(self.InputSerializer, request.data))
         return _auth_response(user)
 
 
@@ -146,7 +147,7 @@ class PasswordResetRequestApi(PublicAPIView):
 
     @extend_schema(request=InputSerializer, responses={202: DetailOutput}, summary="Email a password reset token")
     def post(self, request):
-        services.password_reset_request(**_validated(self.InputSerializer, request))
+        services.password_reset_request(**validated(self.InputSerializer, request.data))
         return _detail(PASSWORD_RESET_SENT, status.HTTP_202_ACCEPTED)
 
 
@@ -159,7 +160,7 @@ class PasswordResetConfirmApi(PublicAPIView):
 
     @extend_schema(request=InputSerializer, responses={200: DetailOutput}, summary="Set a new password with a token")
     def post(self, request):
-        services.password_reset_confirm(**_validated(self.InputSerializer, request))
+        services.password_reset_confirm(**validated(self.InputSerializer, request.data))
         return _detail("Password reset. Sign in with the new password.")
 
 
@@ -171,7 +172,7 @@ class EmailVerifyApi(PublicAPIView):
 
     @extend_schema(request=InputSerializer, responses={200: DetailOutput}, summary="Confirm an email address")
     def post(self, request):
-        services.email_verify(**_validated(self.InputSerializer, request))
+        services.email_verify(**validated(self.InputSerializer, request.data))
         return _detail("Email verified.")
 
 
@@ -183,9 +184,3 @@ class EmailVerifyResendApi(APIView):
         if request.user.email and not request.user.email_verified:
             services.email_verification_send(user=request.user)
         return _detail("If your email still needs verifying, a new link has been sent.", status.HTTP_202_ACCEPTED)
-
-
-def _validated(serializer_class, request, **kwargs) -> dict:
-    serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)

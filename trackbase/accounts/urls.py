@@ -1,17 +1,15 @@
 from django.urls import path
 
 from trackbase.accounts import admin_apis, apis
+from trackbase.core.routing import optional_slash
 
-
-def with_and_without_slash(route: str, view, name: str) -> list:
-    """Seed 004's client calls /api/auth/login (no slash); the others add one. Both answer."""
-    return [path(route, view.as_view(), name=name), path(route.rstrip("/"), view.as_view(schema=None))]
+# Seed 004's scanner app calls /api/auth/login, /register and /logout without the slash.
 
 
 urlpatterns = [
-    *with_and_without_slash("api/auth/register/", apis.RegisterApi, "auth-register"),
-    *with_and_without_slash("api/auth/login/", apis.LoginApi, "auth-login"),
-    *with_and_without_slash("api/auth/logout/", apis.LogoutApi, "auth-logout"),
+    *optional_slash("api/auth/register/", apis.RegisterApi, "auth-register"),
+    *optional_slash("api/auth/login/", apis.LoginApi, "auth-login"),
+    *optional_slash("api/auth/logout/", apis.LogoutApi, "auth-logout"),
     path("api/auth/login/email/", apis.LoginApi.as_view(), name="auth-login-email"),
     path("api/auth/token/refresh/", apis.TokenRefreshApi.as_view(), name="auth-token-refresh"),
     path("api/auth/password/change/", apis.PasswordChangeApi.as_view(), name="auth-password-change"),

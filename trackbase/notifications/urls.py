@@ -1,0 +1,10 @@
+from trackbase.core.routing import me_routes
+from trackbase.notifications import apis
+
+urlpatterns = [
+    *me_routes("notifications", apis.NotificationListApi, "notification-list"),
+    *me_routes("notifications/unread-count", apis.NotificationUnreadCountApi, "notification-unread-count"),
+    *me_routes("notifications/read-all", apis.NotificationReadAllApi, "notification-read-all"),
+    *me_routes("notifications/<int:notification_id>", apis.NotificationDetailApi, "notification-detail"),
+    *me_routes("notifications/<int:notification_id>/read", apis.NotificationReadApi, "notification-read"),
+]

@@ -1,0 +1,288 @@
+"""Rail writes: trains (admin), status events, bookings without overbooking, favorites."""
+
+import random
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from rest_framework.exceptions import ValidationError
+
+from trackbase.core.errors import Conflict, DomainError, NotFound
+from trackbase.notifications.services import notifications_send
+from trackbase.rail import rules
+from trackbase.rail.models import Booking, BookingStatus, Favorite, Train, TrainEvent, TrainEventType, TrainStatus
+
+
+class TrainNotFound(NotFound):
+    code, detail = "TRAIN_NOT_FOUND", "No train with this number or id."
+
+
+class TrainDeparted(Conflict):
+    code, detail = "TRAIN_DEPARTED", "This train has already departed."
+
+
+class TrainCancelled(Conflict):
+    code, detail = "TRAIN_CANCELLED", "This train is cancelled."
+
+
+class NotEnoughSeats(Conflict):
+    code, detail = "NOT_ENOUGH_SEATS", "Not enough seats are available on this train."
+
+
+class SeatLimitExceeded(DomainError):
+    code = "SEAT_LIMIT_EXCEEDED"
+    detail = f"A booking holds 1 to {rules.MAX_SEATS_PER_BOOKING} seats."
+
+
+class SeatsAlreadyBooked(Conflict):
+    code, detail = "SEATS_ALREADY_BOOKED", "total_seats cannot go below the seats already booked."
+
+
+class TrainHasBookings(Conflict):
+    code, detail = "TRAIN_HAS_BOOKINGS", "A train with bookings cannot be deleted; cancel it with an event instead."
+
+
+class BookingNotFound(NotFound):
+    code, detail = "BOOKING_NOT_FOUND", "No such booking of yours."
+
+
+class BookingAlreadyCancelled(Conflict):
+    code, detail = "BOOKING_ALREADY_CANCELLED", "This booking is already cancelled."
+
+
+TRAIN_FIELDS = ("name", "source", "destination", "departure_time", "arrival_time", "total_seats")
+
+
+# --- Trains ---------------------------------------------------------------------------------------
+def train_upsert(*, train_number: str, available_seats: int | None = None, **fields) -> tuple[Train, bool]:
+    """Create a train, or update the one with this number (IRCTC's POST /api/trains/). -> (train, created)"""
+    try:
+        return train_update(train_number=train_number, **fields), False
+    except TrainNotFound:
+        pass
+    try:
+        return _train_create(train_number=train_number, available_seats=available_seats, **fields), True
+    except IntegrityError:
+        # Created by a concurrent request a moment ago: this request becomes the update.
+        return train_update(train_number=train_number, **fields), False
+
+
+def _train_create(*, train_number: str, available_seats: int | None, **fields) -> Train:
+    available = fields["total_seats"] if available_seats is None else available_seats
+    _check_train(fields, available_seats=available)
+    with transaction.atomic():
+        return Train.objects.create(train_number=train_number, available_seats=available, **_with_keys(fields))
+
+
+def train_update(*, train_number: str, **changes) -> Train:
+    """Change a train's timetable or capacity. Seats held by bookings are never lost: available seats
+    become the new total minus those held, computed under the train's row lock."""
+    with transaction.atomic():
+        train = Train.objects.select_for_update().filter(train_number=train_number).first()
+        if train is None:
+            raise TrainNotFound()
+        fields = {name: changes.get(name, getattr(train, name)) for name in TRAIN_FIELDS}
+        held = _seats_held(train)
+        if fields["total_seats"] < held:
+            raise SeatsAlreadyBooked(errors={"total_seats": [f"{held} seats are booked."]})
+        _check_train(fields, available_seats=fields["total_seats"] - held)
+        for name, value in _with_keys(fields).items():
+            setattr(train, name, value)
+        train.available_seats = fields["total_seats"] - held
+        train.save()
+    return train
+
+
+def train_delete(*, train_number: str) -> None:
+    with transaction.atomic():
+        train = Train.objects.select_for_update().filter(train_number=train_number).first()
+        if train is None:
+            raise TrainNotFound()
+        if train.bookings.exists():
+            raise TrainHasBookings()
+        train.delete()
+
+
+def _seats_held(train: Train) -> int:
+    return train.bookings.filter(status=BookingStatus.CONFIRMED).aggregate(n=Sum("seats"))["n"] or 0
+
+
+def _check_train(fields: dict, *, available_seats: int) -> None:
+    errors = rules.schedule_errors(
+        source=fields["source"],
+        destination=fields["destination"],
+        departure=fields["departure_time"],
+        arrival=fields["arrival_time"],
+    ) | rules.seat_errors(total_seats=fields["total_seats"], available_seats=available_seats)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _with_keys(fields: dict) -> dict:
+    return fields | {
+        "source_key": rules.station_key(fields["source"]),
+        "destination_key": rules.station_key(fields["destination"]),
+    }
+
+
+# --- Status events and the notifications they send ------------------------------------------------
+def train_event_record(
+    *, train_number: str, type: str, delay_minutes: int | None = None, platform: str = "", message: str = "", actor=None
+) -> TrainEvent:
+    """Record a status change, apply it to the train, and notify its followers once (after commit)."""
+    try:
+        changes = rules.event_changes(type=type, delay_minutes=delay_minutes, platform=platform)
+    except ValueError as exc:
+        field, _, text = str(exc).partition(": ")
+        raise ValidationError({field: [text]}) from None
+    with transaction.atomic():
+        train = Train.objects.select_for_update().filter(train_number=train_number).first()
+        if train is None:
+            raise TrainNotFound()
+        if train.status == TrainStatus.CANCELLED:
+            raise TrainCancelled()
+        Train.objects.filter(pk=train.pk).update(**changes, updated_at=timezone.now())
+        event = TrainEvent.objects.create(
+            train=train, type=type, delay_minutes=delay_minutes, platform=platform, message=message, created_by=actor
+        )
+        transaction.on_commit(lambda: _enqueue_event_notifications(event.pk))
+    return event
+
+
+def _enqueue_event_notifications(event_id: int) -> None:
+    from trackbase.rail.tasks import notify_train_event
+
+    notify_train_event.enqueue(event_id=event_id)
+
+
+def train_event_notify(*, event_id: int) -> int:
+    """Notify every user who favorited the event's train. Idempotent: a retried task adds nothing."""
+    event = TrainEvent.objects.select_related("train").get(pk=event_id)
+    train = event.train
+    title, text = rules.event_text(
+        type=event.type,
+        train_number=train.train_number,
+        train_name=train.name,
+        delay_minutes=event.delay_minutes,
+        platform=event.platform,
+    )
+    sent = notifications_send(
+        user_ids=Favorite.objects.filter(train=train).values_list("user_id", flat=True),
+        type=f"TRAIN_{event.type}",
+        title=title,
+        message=event.message or text,
+        data={
+            "train_number": train.train_number,
+            "event_id": event.pk,
+            "event_type": event.type,
+            "delay_minutes": event.delay_minutes,
+            "platform": event.platform,
+        },
+        dedupe_key=f"train-event:{event.pk}",
+    )
+    return len(sent)
+
+
+def mock_events_generate(*, user_id: int, rng: random.Random | None = None) -> list[int]:
+    """Seed 000's mock engine: a plausible status change for each of the user's upcoming favorite
+    trains, sent through the same path as real events."""
+    rng = rng or random.Random()
+    trains = Train.objects.filter(favorites__user_id=user_id, departure_time__gt=timezone.now()).exclude(
+        status=TrainStatus.CANCELLED
+    )
+    events = []
+    for train_number in trains.values_list("train_number", flat=True):
+        kind = rng.choice([TrainEventType.DELAY, TrainEventType.PLATFORM_CHANGE, TrainEventType.ON_TIME])
+        event = train_event_record(
+            train_number=train_number,
+            type=kind,
+            delay_minutes=rng.choice([5, 10, 15, 20, 30, 45, 60, 90]) if kind == TrainEventType.DELAY else None,
+            platform=str(rng.randint(1, 16)) if kind == TrainEventType.PLATFORM_CHANGE else "",
+        )
+        events.append(event.pk)
+    return events
+
+
+# --- Bookings -------------------------------------------------------------------------------------
+def booking_create(*, user, train_id: int, seats: int) -> Booking:
+    """Book seats. One conditional UPDATE takes them, so concurrent bookings can never oversell."""
+    if not 1 <= seats <= rules.MAX_SEATS_PER_BOOKING:
+        raise SeatLimitExceeded(errors={"seats": [SeatLimitExceeded.detail]})
+    now = timezone.now()
+    with transaction.atomic():
+        taken = (
+            Train.objects.filter(pk=train_id, available_seats__gte=seats, departure_time__gt=now)
+            .exclude(status=TrainStatus.CANCELLED)
+            .update(available_seats=F("available_seats") - seats, updated_at=now)
+        )
+        if not taken:
+            raise _why_not_bookable(train_id=train_id, now=now)
+        return _booking_insert(user=user, train_id=train_id, seats=seats)
+
+
+def _why_not_bookable(*, train_id: int, now: datetime) -> DomainError:
+    train = Train.objects.filter(pk=train_id).first()
+    if train is None:
+        return TrainNotFound()
+    if train.status == TrainStatus.CANCELLED:
+        return TrainCancelled()
+    if train.departure_time <= now:
+        return TrainDeparted()
+    return NotEnoughSeats(errors={"seats": [f"Only {train.available_seats} seats are available."]})
+
+
+def _booking_insert(*, user, train_id: int, seats: int, attempts: int = 5) -> Booking:
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                return Booking.objects.create(pnr=rules.new_pnr(), user=user, train_id=train_id, seats=seats)
+        except IntegrityError:
+            # A PNR collision (1 in 10^10 per pair): draw another.
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def booking_cancel(*, user, booking_id: int) -> Booking:
+    """Cancel a booking and give its seats back. The status flip is conditional, so a booking
+    cancelled twice at once returns its seats once."""
+    now = timezone.now()
+    with transaction.atomic():
+        booking = Booking.objects.filter(pk=booking_id, user=user).select_related("train").first()
+        if booking is None:
+            raise BookingNotFound()
+        if booking.train.departure_time <= now:
+            raise TrainDeparted(detail="The train has departed; the booking can no longer be cancelled.")
+        flipped = Booking.objects.filter(pk=booking.pk, status=BookingStatus.CONFIRMED).update(
+            status=BookingStatus.CANCELLED, cancelled_at=now
+        )
+        if not flipped:
+            raise BookingAlreadyCancelled()
+        Train.objects.filter(pk=booking.train_id).update(
+            available_seats=F("available_seats") + booking.seats, updated_at=now
+        )
+    booking.refresh_from_db()
+    return booking
+
+
+# --- Favorites ------------------------------------------------------------------------------------
+def favorite_add(*, user, train_number: str) -> tuple[Favorite, bool]:
+    """Follow a train; adding it again is not an error. -> (favorite, created)"""
+    train = _train_by_number(train_number)
+    try:
+        with transaction.atomic():
+            return Favorite.objects.get_or_create(user=user, train=train)
+    except IntegrityError:
+        return Favorite.objects.get(user=user, train=train), False
+
+
+def favorite_remove(*, user, train_number: str) -> None:
+    Favorite.objects.filter(user=user, train=_train_by_number(train_number)).delete()
+
+
+def _train_by_number(train_number: str) -> Train:
+    train = Train.objects.filter(train_number=train_number).first()
+    if train is None:
+        raise TrainNotFound()
+    return train

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from trackbase.core.routing import me_routes
+from trackbase.rail import apis, me_apis
+
+TRAIN = "<str:train_number>"
+
+urlpatterns = [
+    path("api/trains/", apis.TrainListApi.as_view(), name="train-list"),
+    path("api/trains/search/", apis.TrainSearchApi.as_view(), name="train-search"),
+    path(f"api/trains/{TRAIN}/", apis.TrainDetailApi.as_view(), name="train-detail"),
+    path(f"api/trains/{TRAIN}/events/", apis.TrainEventApi.as_view(), name="train-events"),
+    path("api/bookings/", apis.BookingCreateApi.as_view(), name="booking-create"),
+    path("api/bookings/my/", apis.BookingMineApi.as_view(), name="booking-mine"),
+    path("api/bookings/<int:booking_id>/", apis.BookingDetailApi.as_view(), name="booking-detail"),
+    path("api/bookings/<int:booking_id>/cancel/", apis.BookingCancelApi.as_view(), name="booking-cancel"),
+    path("api/analytics/top-routes/", apis.TopRoutesApi.as_view(), name="top-routes"),
+    *me_routes("favorites", me_apis.FavoriteListApi, "favorite-list"),
+    *me_routes(f"favorites/{TRAIN}", me_apis.FavoriteDetailApi, "favorite-detail"),
+    *me_routes("notifications/mock", me_apis.MockNotificationsApi, "notification-mock"),
+]
