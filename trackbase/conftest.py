@@ -11,7 +11,9 @@ from trackbase.accounts.tests.factories import UserFactory
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
-    """Tasks run inline, uploads go to a temp dir, and throttle counters start from zero."""
+    """Tasks run inline, uploads go to a temp dir, throttle counters start from zero, and the request
+    log stays off (its flush thread would write outside the test transaction); analytics tests turn it on."""
+    settings.REQUEST_LOG_ENABLED = False
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

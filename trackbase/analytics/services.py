@@ -1,0 +1,49 @@
+from datetime import datetime
+
+from trackbase.analytics.buffer import request_log_buffer
+from trackbase.analytics.models import METHOD_MAX_LENGTH, ROUTE_MAX_LENGTH
+
+
+def _storable(text: str) -> str:
+    # PostgreSQL text and jsonb reject NUL, and one bad row fails its whole batch: a scanner requesting
+    # /api/%00 must not cost everyone else's entries.
+    return text.replace("\x00", "")
+
+
+def _storable_params(query_params: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
+    return {
+        _storable(key): [_storable(v) for v in value] if isinstance(value, list) else _storable(value)
+        for key, value in query_params.items()
+    }
+
+
+def request_log_record(
+    *,
+    route: str,
+    method: str,
+    status_code: int,
+    user_id: int | None,
+    query_params: dict[str, str | list[str]],
+    duration_ms: float,
+    request_id: str,
+    timestamp: datetime,
+) -> None:
+    """Queue one API request for the analytics store; never touches the database itself."""
+    request_log_buffer.append(
+        {
+            # Over-long values would fail the batch on strict databases; the prefix is what reports group by.
+            "route": _storable(route)[:ROUTE_MAX_LENGTH],
+            "method": _storable(method)[:METHOD_MAX_LENGTH],
+            "status_code": status_code,
+            "user_id": user_id,
+            "query_params": _storable_params(query_params),
+            "duration_ms": duration_ms,
+            "request_id": request_id,
+            "timestamp": timestamp,
+        }
+    )
+
+
+def request_log_flush() -> int:
+    """Write every queued request-log entry now; returns how many reached the store."""
+    return request_log_buffer.flush()
