@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from trackbase.accounts.models import User
+from trackbase.accounts.tokens import tokens_revoke_all
 
 
 @admin.register(User)
@@ -19,6 +20,13 @@ class UserAdmin(DjangoUserAdmin):
         ("Preferences", {"fields": ["notification_preferences", "privacy_settings"]}),
         ("Activity", {"fields": ["last_login_at", "last_active_at", "created_at", "updated_at"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # Same rule as the API's deactivate: the account's sessions end now, not at token expiry.
+            tokens_revoke_all(user_id=obj.pk)
+
     add_fieldsets = [
         (
             None,

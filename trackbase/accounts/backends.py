@@ -10,8 +10,13 @@ class UsernameOrEmailBackend(ModelBackend):
         if not login or password is None:
             return None
         user_model = get_user_model()
-        field = {"email__iexact": login} if "@" in login else {"username": login}
-        user = user_model._default_manager.filter(**field).first()
+        users = user_model._default_manager
+        user = users.filter(email__iexact=login).first() if "@" in login else None
+        if user is None:
+            # Usernames may contain "@" too: a login that is nobody's email can still be a username.
+            # Registration keeps usernames unique regardless of case, so "Ann" signs in as "ann";
+            # an exact match wins for accounts made before that rule (createsuperuser).
+            user = users.filter(username=login).first() or users.filter(username__iexact=login).first()
         if user is None:
             # Spend the same time as a real check so response timing does not reveal which logins exist.
             user_model().set_password(password)

@@ -14,6 +14,12 @@ class Role(models.TextChoices):
 
 
 class UserManager(DjangoUserManager):
+    @classmethod
+    def normalize_email(cls, email):
+        # Django turns a missing email into "", which the unique constraint counts as a value: only one
+        # account could ever be without an email. NULL is never equal to NULL, so any number can.
+        return super().normalize_email(email) or None
+
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         extra_fields.setdefault("role", Role.ADMIN)
         return super().create_superuser(username, email or None, password, **extra_fields)

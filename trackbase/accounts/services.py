@@ -57,7 +57,7 @@ def user_register(
     username = username or _username_from_email(email)
     _validate_username(username)
     _validate_password(password, User(username=username, email=email, first_name=first_name, last_name=last_name))
-    if email and User.objects.filter(email=email).exists():
+    if email and User.objects.filter(email__iexact=email).exists():
         raise EmailAlreadyExists()
     if User.objects.filter(username__iexact=username).exists():
         raise UsernameAlreadyExists()
@@ -68,7 +68,7 @@ def user_register(
             )
     except IntegrityError:
         # Lost a race with a simultaneous registration: the unique constraints decided.
-        email_taken = email and User.objects.filter(email=email).exists()
+        email_taken = email and User.objects.filter(email__iexact=email).exists()
         raise EmailAlreadyExists() if email_taken else UsernameAlreadyExists() from None
     if email:
         email_verification_send(user=user)
@@ -95,7 +95,11 @@ def profile_update(*, user: User, **fields) -> User:
     if "timezone" in fields and fields["timezone"] not in zoneinfo.available_timezones():
         raise ValidationError({"timezone": ["Unknown time zone; use an IANA name such as Europe/Berlin."]})
     email_changed = "email" in fields and fields["email"] != user.email
-    if email_changed and fields["email"] and User.objects.filter(email=fields["email"]).exclude(pk=user.pk).exists():
+    if (
+        email_changed
+        and fields["email"]
+        and User.objects.filter(email__iexact=fields["email"]).exclude(pk=user.pk).exists()
+    ):
         raise EmailAlreadyExists()
     if "username" in fields and User.objects.filter(username__iexact=fields["username"]).exclude(pk=user.pk).exists():
         raise UsernameAlreadyExists()
@@ -132,7 +136,7 @@ def email_verify(*, token: str) -> User:
 
 def password_reset_request(*, email: str) -> None:
     """Email a reset token if an active account has this email; say nothing either way."""
-    user = User.objects.filter(email=normalize_email(email), is_active=True).first()
+    user = User.objects.filter(email__iexact=normalize_email(email), is_active=True).first()
     if user is None:
         return
     subject, body = emails.password_reset_message(user, emails.password_reset_token(user))

@@ -13,6 +13,7 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from trackbase.accounts.models import RotatedRefreshToken
 from trackbase.core.errors import DomainError
@@ -41,7 +42,7 @@ def tokens_refresh(*, raw_refresh: str) -> dict:
     """Rotate a refresh token: the old one is spent, a new pair is returned."""
     refresh = _load_refresh(raw_refresh)
     user = get_user_model().objects.filter(pk=refresh[api_settings.USER_ID_CLAIM], is_active=True).first()
-    if user is None:
+    if user is None or not _minted_for_current_password(refresh, user):
         raise InvalidRefreshToken()
     try:
         with transaction.atomic():
@@ -70,6 +71,14 @@ def tokens_revoke_all(*, user_id) -> int:
     rows = [BlacklistedToken(token=token) for token in alive]
     BlacklistedToken.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
+
+
+def _minted_for_current_password(refresh: RefreshToken, user) -> bool:
+    # Access tokens die with a password change (CHECK_REVOKE_TOKEN); a refresh token minted before it must not
+    # mint fresh ones. Changes made outside the API (Django admin, changepassword) blacklist nothing.
+    if not api_settings.CHECK_REVOKE_TOKEN:
+        return True
+    return refresh.get(api_settings.REVOKE_TOKEN_CLAIM) == get_md5_hash_password(user.password)
 
 
 def _load_refresh(raw: str) -> RefreshToken:
