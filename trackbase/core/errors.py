@@ -4,6 +4,8 @@ import logging
 from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
@@ -16,6 +18,8 @@ logger = logging.getLogger("trackbase.errors")
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://trackbase.dev/problems/"
+INTERNAL_ERROR_DETAIL = "An unexpected error occurred. Quote the request id when reporting it."
+INVALID_TOKEN_DETAIL = "The token is invalid or expired."
 
 
 class DomainError(Exception):
@@ -25,7 +29,14 @@ class DomainError(Exception):
     code = "BAD_REQUEST"
     detail = "The request could not be processed."
 
-    def __init__(self, detail: str | None = None, *, code: str | None = None, status: int | None = None, errors=None):
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        code: str | None = None,
+        status: int | None = None,
+        errors: dict | list | None = None,
+    ):
         self.detail = detail or self.detail
         self.code = code or self.code
         self.status = status or self.status
@@ -43,6 +54,12 @@ class Conflict(DomainError):
 
 class Forbidden(DomainError):
     status, code, detail = 403, "PERMISSION_DENIED", "You do not have permission to perform this action."
+
+
+class RequestTooLarge(drf.APIException):
+    status_code = 413
+    default_detail = "The request body is too large."
+    default_code = "request_too_large"
 
 
 # DRF exception class -> stable code. Checked in order, so subclasses come before their bases.
@@ -82,12 +99,23 @@ def _drf_code(exc: drf.APIException) -> str:
     return str(exc.default_code).upper()
 
 
-def _validation_detail(errors) -> str:
-    if isinstance(errors, dict):
-        return "Some fields are invalid." if errors else "The request is invalid."
-    if isinstance(errors, list) and errors:
-        return str(errors[0])
-    return str(errors)
+def _field_errors(detail):
+    if isinstance(detail, dict):
+        return {field: _field_errors(value) for field, value in detail.items()}
+    if isinstance(detail, list):
+        return [_field_errors(item) for item in detail]
+    return str(detail)
+
+
+def _validation_problem(detail) -> tuple[str, dict | list | None]:
+    """(detail, errors): `errors` only when the failure has structure (fields, or items of a list)."""
+    if isinstance(detail, dict):
+        return ("Some fields are invalid." if detail else "The request is invalid."), _field_errors(detail)
+    messages = detail if isinstance(detail, list) else [detail]
+    if all(isinstance(message, str) for message in messages):
+        return " ".join(messages) or "The request is invalid.", None
+    # A list serializer (many=True) reports one error object per submitted item.
+    return "Some items are invalid.", _field_errors(messages)
 
 
 def _from_drf(exc: drf.APIException) -> tuple[dict, dict]:
@@ -98,39 +126,52 @@ def _from_drf(exc: drf.APIException) -> tuple[dict, dict]:
     if getattr(exc, "auth_header", None):
         headers["WWW-Authenticate"] = exc.auth_header
     if isinstance(exc, drf.ValidationError):
-        return problem(exc.status_code, code, _validation_detail(exc.detail), errors=_field_errors(exc.detail)), headers
+        detail, errors = _validation_problem(exc.detail)
+        return problem(exc.status_code, code, detail, errors=errors), headers
     if isinstance(exc, InvalidToken):
-        return problem(exc.status_code, code, "The token is invalid or expired."), headers
-    return problem(exc.status_code, code, str(exc.detail)), headers
+        return problem(exc.status_code, code, INVALID_TOKEN_DETAIL), headers
+    # A dict or list detail is internal structure, not a sentence to show a client.
+    detail = exc.detail if isinstance(exc.detail, str) else exc.default_detail
+    return problem(exc.status_code, code, str(detail)), headers
 
 
-def _field_errors(detail):
-    if isinstance(detail, dict):
-        return {field: _field_errors(value) for field, value in detail.items()}
-    if isinstance(detail, list):
-        return [_field_errors(item) for item in detail]
-    return str(detail)
+def _as_drf(exc: Exception) -> Exception:
+    """Django's own exceptions (and SimpleJWT's) mapped to the DRF ones with the same meaning."""
+    if isinstance(exc, TokenError):
+        return InvalidToken()
+    if isinstance(exc, Http404):
+        return drf.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        return drf.PermissionDenied()
+    if isinstance(exc, DjangoValidationError):
+        return drf.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    # Oversized bodies and too many form fields are bad input, and bad input is never a 500.
+    if isinstance(exc, RequestDataTooBig):
+        return RequestTooLarge()
+    if isinstance(exc, SuspiciousOperation):
+        return drf.ParseError()
+    return exc
 
 
 def to_problem(exc: Exception) -> tuple[dict, dict]:
     """Map any exception to (problem body, extra headers); unknown ones become an opaque 500."""
     if isinstance(exc, DomainError):
         return problem(exc.status, exc.code, exc.detail, errors=exc.errors), {}
-    if isinstance(exc, TokenError):
-        exc = InvalidToken()
-    if isinstance(exc, Http404):
-        exc = drf.NotFound()
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = drf.PermissionDenied()
+    exc = _as_drf(exc)
     if isinstance(exc, drf.APIException):
         return _from_drf(exc)
     logger.error("unhandled exception", exc_info=exc)
-    return problem(500, "INTERNAL_ERROR", "An unexpected error occurred. Quote the request id when reporting it."), {}
+    return problem(500, "INTERNAL_ERROR", INTERNAL_ERROR_DETAIL), {}
 
 
 def problem_exception_handler(exc, context):
     """DRF EXCEPTION_HANDLER: every error becomes problem+json, including the unexpected ones."""
+    # Imported here: rest_framework.views loads the parser classes, and our parser imports this module.
+    from rest_framework.views import set_rollback
+
     body, headers = to_problem(exc)
+    # Like DRF's own handler: under ATOMIC_REQUESTS the failed request's writes must not commit.
+    set_rollback()
     return Response(body, status=body["status"], headers=headers, content_type=PROBLEM_CONTENT_TYPE)
 
 

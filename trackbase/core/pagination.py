@@ -1,6 +1,11 @@
+import re
+
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+
+# Plain ASCII digits only: int() would also take " 7", "1_000" and non-Latin digits.
+_INTEGER = re.compile(r"-?[0-9]{1,18}")
 
 
 def parse_bounded_int(params, name: str, *, default: int, minimum: int, maximum: int) -> int:
@@ -8,13 +13,9 @@ def parse_bounded_int(params, name: str, *, default: int, minimum: int, maximum:
     raw = params.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        raise ValidationError({name: [f"Must be an integer between {minimum} and {maximum}."]}) from None
-    if not minimum <= value <= maximum:
+    if not _INTEGER.fullmatch(raw) or not minimum <= int(raw) <= maximum:
         raise ValidationError({name: [f"Must be an integer between {minimum} and {maximum}."]})
-    return value
+    return int(raw)
 
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
@@ -25,10 +26,14 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     max_offset = 1_000_000
 
     def get_limit(self, request):
-        return parse_bounded_int(request.query_params, self.limit_query_param, default=self.default_limit, minimum=1, maximum=self.max_limit)
+        return parse_bounded_int(
+            request.query_params, self.limit_query_param, default=self.default_limit, minimum=1, maximum=self.max_limit
+        )
 
     def get_offset(self, request):
-        return parse_bounded_int(request.query_params, self.offset_query_param, default=0, minimum=0, maximum=self.max_offset)
+        return parse_bounded_int(
+            request.query_params, self.offset_query_param, default=0, minimum=0, maximum=self.max_offset
+        )
 
     def get_paginated_response(self, data):
         return Response({"total": self.count, "limit": self.limit, "offset": self.offset, "results": data})

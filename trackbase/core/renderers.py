@@ -1,16 +1,21 @@
 from decimal import Decimal
 
 import orjson
+from django.utils.functional import Promise
 from rest_framework.renderers import JSONRenderer
 
 _OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
 
 
 def _default(value):
-    if isinstance(value, Decimal):
+    # Decimals stay exact as strings (what DRF's DecimalField emits); lazy translations are strings.
+    if isinstance(value, Decimal | Promise):
         return str(value)
-    # Lazy translation strings and other str-like values in error details.
-    return str(value)
+    # Querysets, tuples of rows, generators: what DRF's encoder writes as JSON arrays.
+    if hasattr(value, "__iter__") and not isinstance(value, bytes | bytearray):
+        return list(value)
+    # Anything else is a serializer bug; failing loudly beats writing its repr() into a response.
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def dumps(data) -> bytes:

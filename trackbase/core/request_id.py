@@ -5,7 +5,7 @@ import re
 import uuid
 
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
-_VALID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_VALID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
 def get_request_id() -> str | None:
@@ -22,6 +22,7 @@ def reset_request_id(token: contextvars.Token) -> None:
 
 def accept_or_generate(header_value: str | None) -> str:
     """Keep a caller's id when it is safe to echo into logs and headers; otherwise make one."""
-    if header_value and _VALID.match(header_value):
+    # fullmatch, not match + `$`: `$` also matches before a trailing newline, which a header must never echo.
+    if header_value and _VALID.fullmatch(header_value):
         return header_value
     return uuid.uuid4().hex

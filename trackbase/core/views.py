@@ -6,10 +6,11 @@ from django.db import connections
 from django.http import JsonResponse
 from django.views.defaults import page_not_found, server_error
 
-from trackbase.core.errors import problem_response
+from trackbase.core.errors import INTERNAL_ERROR_DETAIL, problem_response
 
 logger = logging.getLogger(__name__)
 API_PREFIXES = ("/api/", "/me/")
+NO_ENDPOINT_DETAIL = "No endpoint matches this path."
 
 
 def is_api_path(path: str) -> bool:
@@ -18,13 +19,13 @@ def is_api_path(path: str) -> bool:
 
 def not_found(request, exception=None):
     if is_api_path(request.path):
-        return problem_response(404, "NOT_FOUND", "No endpoint matches this path.")
+        return problem_response(404, "NOT_FOUND", NO_ENDPOINT_DETAIL)
     return page_not_found(request, exception)
 
 
 def server_failure(request):
     if is_api_path(request.path):
-        return problem_response(500, "INTERNAL_ERROR", "An unexpected error occurred. Quote the request id when reporting it.")
+        return problem_response(500, "INTERNAL_ERROR", INTERNAL_ERROR_DETAIL)
     return server_error(request)
 
 

@@ -1,11 +1,25 @@
+from django import forms
 from django.contrib import admin
 
 from trackbase.rail import rules
 from trackbase.rail.models import Booking, Favorite, Train, TrainEvent
 
 
+class TrainAdminForm(forms.ModelForm):
+    # No Meta: TrainAdmin supplies the model and fields.
+    def clean(self):
+        cleaned = super().clean()
+        source, destination = cleaned.get("source"), cleaned.get("destination")
+        # Model validation skips the source/destination key constraint (the keys are not form fields), so
+        # without this check a clashing route reached the database and the admin answered with a 500.
+        if source and destination and rules.station_key(source) == rules.station_key(destination):
+            self.add_error("destination", "Destination must differ from source.")
+        return cleaned
+
+
 @admin.register(Train)
 class TrainAdmin(admin.ModelAdmin):
+    form = TrainAdminForm
     list_display = ["train_number", "name", "source", "destination", "departure_time", "available_seats", "status"]
     list_filter = ["status"]
     search_fields = ["train_number", "name", "source", "destination"]

@@ -1,9 +1,18 @@
-from django.urls import path
+from django.urls import path, register_converter
+from django.urls.converters import StringConverter
 
 from trackbase.core.routing import me_routes
 from trackbase.rail import apis, me_apis
 
-TRAIN = "<str:train_number>"
+
+class TrainNumberConverter(StringConverter):
+    # Any path segment but one holding NUL: PostgreSQL refuses NUL in text, so looking one up was a 500.
+    regex = r"[^/\x00]+"
+
+
+register_converter(TrainNumberConverter, "train_number")
+
+TRAIN = "<train_number:train_number>"
 
 urlpatterns = [
     path("api/trains/", apis.TrainListApi.as_view(), name="train-list"),

@@ -116,4 +116,5 @@ def test_deactivating_in_the_admin_ends_every_session(superuser_client, owner):
     response = superuser_client.post(f"{CHANGELIST}{owner.pk}/change/", data)
 
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
-    assert_problem(refresh(tokens["refresh"]), 401)
+    User.objects.filter(pk=owner.pk).update(is_active=True)  # reactivated: the old sessions must stay dead
+    assert_problem(refresh(tokens["refresh"]), 401, "TOKEN_REVOKED")
