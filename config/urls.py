@@ -20,5 +20,7 @@ urlpatterns = [
 if settings.BENCH_ENDPOINTS:
     urlpatterns.append(path("", include("bench.urls")))
 
+handler400 = core_views.bad_request
+handler403 = core_views.permission_denied
 handler404 = core_views.not_found
 handler500 = core_views.server_failure

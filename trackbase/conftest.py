@@ -1,25 +1,32 @@
 """Shared fixtures: the named personas every API test uses, and a clean slate per test."""
 
+import uuid
+
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from trackbase.accounts.models import Role
 from trackbase.accounts.tests.factories import UserFactory
 
+# Argon2 costs ~0.3 s a hash by design and every persona hashes a password; tests that check the
+# production hasher set PASSWORD_HASHERS back themselves.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
-    """Tasks run inline, uploads go to a temp dir, throttle counters start from zero, and the request
-    log stays off (its flush thread would write outside the test transaction); analytics tests turn it on."""
+    """Tasks run inline, uploads go to a temp dir, passwords hash fast, and the request log stays off
+    (its flush thread would write outside the test transaction; the analytics tests turn it on).
+
+    Each test gets a fresh cache namespace, so throttle counters start from zero. A namespace rather
+    than cache.clear(): on Redis, clear() flushes the whole database, RQ's queues included."""
     settings.REQUEST_LOG_ENABLED = False
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    cache.clear()
-    yield
-    cache.clear()
+    settings.CACHES = {"default": settings.CACHES["default"] | {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
 
 
 @pytest.fixture

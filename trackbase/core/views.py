@@ -4,7 +4,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.http import JsonResponse
+from django.views.defaults import bad_request as default_bad_request
 from django.views.defaults import page_not_found, server_error
+from django.views.defaults import permission_denied as default_permission_denied
 
 from trackbase.core.errors import INTERNAL_ERROR_DETAIL, problem_response
 
@@ -21,6 +23,19 @@ def not_found(request, exception=None):
     if is_api_path(request.path):
         return problem_response(404, "NOT_FOUND", NO_ENDPOINT_DETAIL)
     return page_not_found(request, exception)
+
+
+def bad_request(request, exception=None):
+    """Django's own 400s (a disallowed Host header, a malformed request) before any view ran."""
+    if is_api_path(request.path):
+        return problem_response(400, "BAD_REQUEST", "The request is malformed.")
+    return default_bad_request(request, exception)
+
+
+def permission_denied(request, exception=None):
+    if is_api_path(request.path):
+        return problem_response(403, "PERMISSION_DENIED", "You do not have permission to perform this action.")
+    return default_permission_denied(request, exception)
 
 
 def server_failure(request):

@@ -20,6 +20,6 @@ def fuzz_headers(admin_user):
 
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-@pytest.mark.django_db
+@pytest.mark.django_db(databases=["default", "analytics"])
 def test_it_never_answers_with_a_server_error(case, fuzz_headers):
     case.call_and_validate(headers=fuzz_headers, checks=[not_a_server_error])
