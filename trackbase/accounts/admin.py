@@ -20,6 +20,7 @@ class UserAdmin(DjangoUserAdmin):
         ("Preferences", {"fields": ["notification_preferences", "privacy_settings"]}),
         ("Activity", {"fields": ["last_login_at", "last_active_at", "created_at", "updated_at"]}),
     ]
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data and not obj.is_active:

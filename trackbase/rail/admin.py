@@ -25,6 +25,12 @@ class TrainAdmin(admin.ModelAdmin):
     search_fields = ["train_number", "name", "source", "destination"]
     readonly_fields = ["source_key", "destination_key", "created_at", "updated_at"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Capacity and status change through the API (train_update keeps booked seats, events notify
+        # followers); a form edit here could put available seats out of step with the bookings.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "total_seats", "available_seats", "status", "delay_minutes", "platform"] if obj else fields
+
     def save_model(self, request, obj, form, change):
         # The search keys follow the station names, as train_upsert keeps them in the API.
         obj.source_key, obj.destination_key = rules.station_key(obj.source), rules.station_key(obj.destination)

@@ -8,6 +8,12 @@ MAX_DELAY_MINUTES = 48 * 60
 PNR_DIGITS = 10
 
 
+def train_number_key(train_number: str) -> str:
+    """Train numbers are compared as written upper-case: `12951a` is `12951A` on every database
+    (MariaDB's default collation would match them anyway; PostgreSQL and SQLite would not)."""
+    return train_number.strip().upper()
+
+
 def station_key(name: str) -> str:
     """The form searches match on: `DEL`, `del` and ` Del ` are one station."""
     return " ".join(name.split()).upper()

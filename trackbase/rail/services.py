@@ -57,6 +57,7 @@ TRAIN_FIELDS = ("name", "source", "destination", "departure_time", "arrival_time
 # --- Trains ---------------------------------------------------------------------------------------
 def train_upsert(*, train_number: str, available_seats: int | None = None, **fields) -> tuple[Train, bool]:
     """Create a train, or update the one with this number (IRCTC's POST /api/trains/). -> (train, created)"""
+    train_number = rules.train_number_key(train_number)
     try:
         return train_update(train_number=train_number, **fields), False
     except TrainNotFound:

@@ -2,12 +2,15 @@ from django.urls import path, register_converter
 from django.urls.converters import StringConverter
 
 from trackbase.core.routing import me_routes
-from trackbase.rail import apis, me_apis
+from trackbase.rail import apis, me_apis, rules
 
 
 class TrainNumberConverter(StringConverter):
     # Any path segment but one holding NUL: PostgreSQL refuses NUL in text, so looking one up was a 500.
     regex = r"[^/\x00]+"
+
+    def to_python(self, value: str) -> str:
+        return rules.train_number_key(value)
 
 
 register_converter(TrainNumberConverter, "train_number")

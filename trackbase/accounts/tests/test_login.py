@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
 
 from trackbase.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from trackbase.accounts.tests.helpers import (
@@ -142,6 +143,8 @@ def test_it_matches_usernames_regardless_of_case(owner):
 
 
 def test_an_exact_username_match_wins_over_a_case_variant(owner):
+    if connection.vendor == "mysql":
+        pytest.skip("MariaDB's default collation already makes usernames unique regardless of case")
     variant = UserFactory(username="Owner", email="variant@example.com")
 
     assert login("Owner").json()["user"]["id"] == variant.pk
