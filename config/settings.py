@@ -35,6 +35,13 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+JWT_SIGNING_KEY = env_str("JWT_SIGNING_KEY", SECRET_KEY)
+if len(JWT_SIGNING_KEY.encode()) < 32:
+    # HS256 needs at least 256 bits of key (RFC 7518 3.2); a short key makes every token forgeable sooner.
+    raise ImproperlyConfigured(
+        "SECRET_KEY (or JWT_SIGNING_KEY) must be at least 32 bytes; generate one with "
+        "python -c 'import secrets; print(secrets.token_urlsafe(48))'."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -188,7 +195,7 @@ SIMPLE_JWT = {
     # Access tokens carry a hash of the password: a password change or reset invalidates them.
     "CHECK_REVOKE_TOKEN": True,
     "ALGORITHM": "HS256",
-    "SIGNING_KEY": env_str("JWT_SIGNING_KEY", SECRET_KEY),
+    "SIGNING_KEY": JWT_SIGNING_KEY,
     "AUTH_HEADER_TYPES": ("Bearer",),
 }
 
