@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "trackbase.core",
     "trackbase.accounts",
     "trackbase.analytics",
+    "trackbase.realtime",
     "trackbase.notifications",
     "trackbase.rail",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("", include("trackbase.accounts.urls")),
     path("", include("trackbase.analytics.urls")),
+    path("", include("trackbase.realtime.urls")),
     path("", include("trackbase.notifications.urls")),
     path("", include("trackbase.rail.urls")),
 ]

@@ -1,5 +1,10 @@
 """Start the real server (`manage.py serve`, the `make run` entry point) in a child process, and clean up after it.
 
+Two shapes: `run_server` is `manage.py serve` (uvicorn, one process, its own task worker); `run_gunicorn` is the
+production shape (`gunicorn config.wsgi -w 4 --threads 4 -k gthread`, migrated beforehand with `manage.py migrate`),
+whose parallel workers and threads can race each other, as concurrency tests need. The gunicorn shape runs no task
+worker: tasks it enqueues wait in their queue.
+
 Databases: on the embedded defaults the server gets SQLite files in a fresh DATA_DIR. When DATABASE_URL
 points at PostgreSQL or MariaDB (CI), the server gets two fresh databases of its own on that server,
 `<name>_bb_<pid>_<n>` and `<analytics name>_bb_<pid>_<n>`, dropped afterwards: it never touches the
@@ -24,20 +29,44 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from trackbase.core.management.children import parent_death_signal
+
+def parent_death_signal():
+    """On Linux, a preexec hook that makes the kernel SIGTERM the child if this process dies (even by SIGKILL)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    pr_set_pdeathsig = 1
+
+    def hook() -> None:
+        # Runs in the forked child before exec: resolve everything beforehand, call nothing that imports.
+        prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+    return hook
+
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MANAGE_PY = str(REPO_ROOT / "manage.py")
 READY_TIMEOUT = float(os.environ.get("BLACKBOX_READY_TIMEOUT", "120"))
 STOP_TIMEOUT = 20.0  # worst case: uvicorn's 5 s grace, then the worker's 10 s; normally under a second
 # Each black-box server takes one Redis database, counting down from the last; pytest uses the one in REDIS_URL.
-REDIS_DB_TOP = 15
+# BLACKBOX_REDIS_DB_TOP moves that range, so two runs on one Redis (a developer's beside CI) do not flush each other's.
+REDIS_DB_TOP = int(os.environ.get("BLACKBOX_REDIS_DB_TOP", "15"))
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 RQ_WORKER_ARGS = ["rqworker", "--job-class", "django_tasks_rq.backend.Job", "--with-scheduler", "default"]
 # Variables the fixture decides for the child; whatever the test process has for them is dropped.
 CONTROLLED_PREFIXES = ("DATABASE_URL", "ANALYTICS_DATABASE_URL", "REDIS_URL", "TASK_BACKEND", "EMAIL_", "THROTTLE_")
 
 
 class ServerFailed(Exception):
+    pass
+
+
+class CommandFailed(Exception):
     pass
 
 
@@ -167,6 +196,9 @@ class LiveServer:
     data_dir: Path
     env: dict
     children: list[Child] = field(default_factory=list)
+    # Where the children write their logs, and the RQ database when tasks run on RQ.
+    log_dir: Path | None = None
+    redis_db: "RedisDatabase | None" = None
 
     @property
     def mail_dir(self) -> Path:
@@ -194,11 +226,12 @@ def child_env(*, data_dir: Path, port: int, throttle_scopes, overrides: dict) ->
     return env
 
 
-def _spawn(name: str, args: list[str], env: dict, log_dir: Path) -> Child:
+def _spawn(name: str, args: list[str], env: dict, log_dir: Path, *, program: list[str] | None = None) -> Child:
+    """Start `program args` (default: `python manage.py args`) with its output in log_dir/<name>.log."""
     log_path = log_dir / f"{name}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, MANAGE_PY, *args],
+            [*(program or [sys.executable, MANAGE_PY]), *args],
             cwd=REPO_ROOT,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -209,6 +242,42 @@ def _spawn(name: str, args: list[str], env: dict, log_dir: Path) -> Child:
             preexec_fn=parent_death_signal(),
         )
     return Child(name, process, log_path)
+
+
+def manage(env: dict, *args: str, extra_env: dict | None = None, timeout: float = READY_TIMEOUT) -> str:
+    """Run `manage.py args` to completion as an operator would, with a server's env (DATA_DIR, databases, ...).
+    Returns its output; raises CommandFailed with that output when it exits non-zero."""
+    try:
+        result = subprocess.run(
+            [sys.executable, MANAGE_PY, *args],
+            cwd=REPO_ROOT,
+            env={**env, **(extra_env or {})},
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise CommandFailed(f"manage.py {' '.join(args)} did not finish in {timeout:g}s.") from exc
+    output = result.stdout + result.stderr
+    if result.returncode != 0:
+        raise CommandFailed(f"manage.py {' '.join(args)} exited with code {result.returncode}:\n{output[-8000:]}")
+    return output
+
+
+def create_superuser(server: LiveServer, *, email: str, password: str, username: str | None = None) -> None:
+    """An admin account made the operator's way: `manage.py createsuperuser --noinput` with DJANGO_SUPERUSER_*."""
+    manage(
+        server.env,
+        "createsuperuser",
+        "--noinput",
+        extra_env={
+            "DJANGO_SUPERUSER_USERNAME": username or email.split("@")[0],
+            "DJANGO_SUPERUSER_EMAIL": email,
+            "DJANGO_SUPERUSER_PASSWORD": password,
+        },
+    )
 
 
 def wait_ready(server: LiveServer, child: Child) -> None:
@@ -276,8 +345,10 @@ def _is_external(url: str | None) -> bool:
 
 
 @contextmanager
-def run_server(base_dir: Path, *, throttle_scopes, overrides: dict | None = None) -> Iterator[LiveServer]:
-    """Start `manage.py serve` on fresh data, wait for /ready/, yield it; then SIGTERM it and check it left nothing."""
+def _fresh_server(base_dir: Path, *, throttle_scopes, overrides: dict | None) -> Iterator[LiveServer]:
+    """Fresh data (SQLite files in DATA_DIR, or new databases on DATABASE_URL's server), a Redis database when
+    REDIS_URL is set, and a port: a LiveServer with no children yet. Afterwards: SIGTERM every child, check that
+    nothing outlived them, and drop the data."""
     index = next(_server_numbers)
     data_dir = base_dir / "data"
     port = free_port()
@@ -296,16 +367,9 @@ def run_server(base_dir: Path, *, throttle_scopes, overrides: dict | None = None
     env = child_env(
         data_dir=data_dir, port=port, throttle_scopes=throttle_scopes, overrides={**settings_env, **(overrides or {})}
     )
-    server = LiveServer(url=f"http://127.0.0.1:{port}", data_dir=data_dir, env=env)
+    server = LiveServer(url=f"http://127.0.0.1:{port}", data_dir=data_dir, env=env, log_dir=base_dir, redis_db=redis_db)
     problems = []
     try:
-        serve = _spawn("serve", ["serve"], env, base_dir)
-        server.children.append(serve)
-        wait_ready(server, serve)
-        if env["TASK_BACKEND"] == "rq":
-            # Production runs RQ workers beside the app; `serve` only prints a hint, so the fixture plays that part.
-            server.children.append(_spawn("rqworker", RQ_WORKER_ARGS, env, base_dir))
-            redis_db.wait_for_worker(server.children[-1])
         yield server
     finally:
         for child in reversed(server.children):
@@ -323,15 +387,69 @@ def run_server(base_dir: Path, *, throttle_scopes, overrides: dict | None = None
         raise ServerFailed("\n".join(problems) + "\n" + server.output())
 
 
-def serve_for_fixture(base_dir: Path, *, throttle_scopes, overrides: dict | None = None) -> Iterator[LiveServer]:
-    """`yield from` this in a fixture: a server that fails to start or stop fails the tests with its output."""
+@contextmanager
+def run_server(base_dir: Path, *, throttle_scopes, overrides: dict | None = None) -> Iterator[LiveServer]:
+    """Start `manage.py serve` on fresh data, wait for /ready/, yield it; then SIGTERM it and check it left nothing."""
+    with _fresh_server(base_dir, throttle_scopes=throttle_scopes, overrides=overrides) as server:
+        serve = _spawn("serve", ["serve"], server.env, base_dir)
+        server.children.append(serve)
+        wait_ready(server, serve)
+        if server.env["TASK_BACKEND"] == "rq":
+            # Production runs RQ workers beside the app; `serve` only prints a hint, so the fixture plays that part.
+            server.children.append(_spawn("rqworker", RQ_WORKER_ARGS, server.env, base_dir))
+            server.redis_db.wait_for_worker(server.children[-1])
+        yield server
+
+
+def migrate(env: dict) -> None:
+    """What a deployment runs before starting gunicorn: both databases, the analytics one holding only its app."""
+    manage(env, "migrate", "--noinput")
+    manage(env, "migrate", "analytics", "--database", "analytics", "--noinput")
+
+
+@contextmanager
+def run_gunicorn(
+    base_dir: Path,
+    *,
+    throttle_scopes,
+    app: str = "config.wsgi:application",
+    workers: int = 4,
+    threads: int = 4,
+    overrides: dict | None = None,
+) -> Iterator[LiveServer]:
+    """The production shape on fresh data: migrate, then `gunicorn <app> -w 4 --threads 4 -k gthread`; wait for
+    /ready/, yield it; then SIGTERM the master (it stops its workers) and check nothing was left behind."""
+    with _fresh_server(base_dir, throttle_scopes=throttle_scopes, overrides=overrides) as server:
+        try:
+            migrate(server.env)
+        except CommandFailed as exc:
+            raise ServerFailed(str(exc)) from None
+        args = [app, "-w", str(workers), "--threads", str(threads), "-k", "gthread"]
+        args += ["-b", f"127.0.0.1:{server.env['PORT']}", "--graceful-timeout", "5"]
+        gunicorn = _spawn("gunicorn", args, server.env, base_dir, program=[GUNICORN])
+        server.children.append(gunicorn)
+        wait_ready(server, gunicorn)
+        yield server
+
+
+def _for_fixture(server_context) -> Iterator[LiveServer]:
     import pytest
 
     failure = None
     try:
-        with run_server(base_dir, throttle_scopes=throttle_scopes, overrides=overrides) as live:
+        with server_context as live:
             yield live
     except ServerFailed as exc:
         failure = str(exc)
     if failure:
         pytest.fail(failure, pytrace=False)
+
+
+def serve_for_fixture(base_dir: Path, *, throttle_scopes, overrides: dict | None = None) -> Iterator[LiveServer]:
+    """`yield from` this in a fixture: a server that fails to start or stop fails the tests with its output."""
+    yield from _for_fixture(run_server(base_dir, throttle_scopes=throttle_scopes, overrides=overrides))
+
+
+def gunicorn_for_fixture(base_dir: Path, *, throttle_scopes, **options) -> Iterator[LiveServer]:
+    """`yield from` this in a fixture: `run_gunicorn(base_dir, **options)`, failing the tests if it fails."""
+    yield from _for_fixture(run_gunicorn(base_dir, throttle_scopes=throttle_scopes, **options))

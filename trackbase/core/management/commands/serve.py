@@ -3,6 +3,7 @@
 import signal
 import socket
 import sys
+import threading
 
 import uvicorn
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils.module_loading import import_string
 
 from config.env import env_int, env_str
-from trackbase.core.management.children import ChildProcess
+from trackbase.core.management.task_worker import TaskWorkerThread
 
 DATABASES_TO_MIGRATE = ("default", "analytics")
 # Seconds uvicorn waits for open connections (long polls, websockets) before closing them on shutdown.
@@ -66,7 +67,7 @@ class Command(BaseCommand):
             self.stdout.write(" done")
         call_command("load_reference_data", verbosity=self.verbosity)
 
-    def _start_worker(self) -> ChildProcess | None:
+    def _start_worker(self) -> TaskWorkerThread | None:
         backend = settings.TASK_BACKEND
         if backend == "rq":
             self.stdout.write(f"Tasks go to RQ: run workers separately ({RQ_WORKER_HINT}).")
@@ -74,14 +75,12 @@ class Command(BaseCommand):
         if backend != "database":
             self.stdout.write(f"Tasks run in the request ({backend} backend); no worker needed.")
             return None
-        args = [sys.executable, str(settings.BASE_DIR / "manage.py"), "db_worker"]
-        args += ["--queue-name", "*", "--no-startup-delay", "--no-reload", "--verbosity", str(self.verbosity)]
-        worker = ChildProcess("task worker", args, stop_timeout=WORKER_STOP_SECONDS)
+        worker = TaskWorkerThread()
         worker.start()
-        self.stdout.write(f"Task worker started (pid {worker.pid}).")
+        self.stdout.write("Task worker started.")
         return worker
 
-    def _serve(self, sock: socket.socket, app, worker: ChildProcess | None) -> None:
+    def _serve(self, sock: socket.socket, app, worker: TaskWorkerThread | None) -> None:
         config = uvicorn.Config(
             app=app,
             lifespan="off",
@@ -93,14 +92,14 @@ class Command(BaseCommand):
             timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         )
         server = uvicorn.Server(config)
-        stopping = False
+        stopping, forced = False, threading.Event()
 
         def on_signal(signum, frame):
             # uvicorn handles signals while it runs; this covers the moments before and after, and a second
-            # signal while the worker is finishing its task kills it instead of waiting.
+            # signal while the worker is finishing its task stops waiting for it.
             server.should_exit = True
-            if stopping and worker is not None:
-                worker.kill()
+            if stopping:
+                forced.set()
 
         previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
         self._print_banner(sock)
@@ -111,8 +110,8 @@ class Command(BaseCommand):
         finally:
             stopping = True
             sock.close()
-            if worker is not None:
-                worker.stop()
+            if worker is not None and not worker.stop(timeout=WORKER_STOP_SECONDS, abort=forced):
+                self.stderr.write("Stopped without waiting for the task worker's running task.")
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
 
@@ -128,7 +127,7 @@ class Command(BaseCommand):
 
 
 def asgi_application():
-    """The one ASGI entry point (settings.ASGI_APPLICATION): Django today, Socket.IO-wrapped later."""
+    """The one ASGI entry point (settings.ASGI_APPLICATION): Socket.IO with Django behind it, one port."""
     return import_string(settings.ASGI_APPLICATION)
 
 

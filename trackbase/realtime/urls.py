@@ -1,0 +1,5 @@
+from django.urls import path
+
+from trackbase.realtime import apis
+
+urlpatterns = [path("api/realtime/presence/<int:user_id>/", apis.PresenceApi.as_view(), name="realtime-presence")]
