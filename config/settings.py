@@ -110,6 +110,8 @@ def _database(url: str | None, sqlite_name: str) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / sqlite_name,
+            # Reusing a connection saves reopening the file and re-running the PRAGMAs on every request.
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -175,7 +177,7 @@ if REDIS_URL:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["trackbase.accounts.backends.UsernameOrEmailBackend"]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "trackbase.accounts.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -266,6 +268,42 @@ else:
     EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "trackbase <no-reply@trackbase.local>")
 FRONTEND_URL = env_str("FRONTEND_URL", "http://127.0.0.1:8000")
+
+# --- Push notifications (APNs, Web Push) ---------------------------------------------------------
+# A platform whose credentials are missing is not an error: its messages are marked SKIPPED, with the
+# reason, and no request leaves the machine. See docs/notifications.md.
+APNS_KEY_PATH = env_str("APNS_KEY_PATH", "")  # the .p8 signing key from Apple's developer portal...
+APNS_KEY = env_str("APNS_KEY", "")  # ...or its PEM contents
+APNS_KEY_ID = env_str("APNS_KEY_ID", "")
+APNS_TEAM_ID = env_str("APNS_TEAM_ID", "")
+APNS_TOPIC = env_str("APNS_TOPIC", "")  # the app's bundle id
+APNS_ENVIRONMENT = env_str("APNS_ENVIRONMENT", "production")
+if APNS_ENVIRONMENT not in {"production", "sandbox"}:
+    raise ImproperlyConfigured(f"APNS_ENVIRONMENT={APNS_ENVIRONMENT!r}; choose production or sandbox.")
+APNS_BASE_URL = env_str(
+    "APNS_BASE_URL",
+    "https://api.push.apple.com" if APNS_ENVIRONMENT == "production" else "https://api.sandbox.push.apple.com",
+)
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY", "")  # URL-safe base64 raw key, PEM, or a path to a PEM file
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", "")
+if VAPID_SUBJECT and not VAPID_SUBJECT.startswith(("mailto:", "https://")):
+    raise ImproperlyConfigured(f"VAPID_SUBJECT={VAPID_SUBJECT!r}; use a mailto: or https:// URL (RFC 8292).")
+# The server only POSTs to Web Push endpoints on these hosts (and their subdomains).
+WEB_PUSH_ALLOWED_HOSTS = env_list(
+    "WEB_PUSH_ALLOWED_HOSTS",
+    [
+        "fcm.googleapis.com",
+        "android.googleapis.com",
+        "push.services.mozilla.com",
+        "web.push.apple.com",
+        "notify.windows.com",
+    ],
+)
+PUSH_MAX_ATTEMPTS = env_int("PUSH_MAX_ATTEMPTS", 5)
+PUSH_TTL_SECONDS = env_int("PUSH_TTL_SECONDS", 24 * 3600)
+PUSH_TIMEOUT_SECONDS = env_int("PUSH_TIMEOUT_SECONDS", 10)
+if PUSH_MAX_ATTEMPTS < 1 or PUSH_TTL_SECONDS < 1 or PUSH_TIMEOUT_SECONDS < 1:
+    raise ImproperlyConfigured("PUSH_MAX_ATTEMPTS, PUSH_TTL_SECONDS and PUSH_TIMEOUT_SECONDS must be positive.")
 
 # --- Files, i18n, logging -----------------------------------------------------------------------
 STATIC_URL = "static/"

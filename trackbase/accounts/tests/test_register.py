@@ -1,9 +1,11 @@
 import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.hashers import Argon2PasswordHasher as DjangoArgon2PasswordHasher
 from django.contrib.auth.hashers import identify_hasher
 from rest_framework.test import APIClient
 
 from trackbase.accounts.models import Role, User
-from trackbase.accounts.tests.factories import UserFactory
+from trackbase.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from trackbase.accounts.tests.helpers import (
     TEN_MEGABYTES,
     assert_client_error,
@@ -16,6 +18,8 @@ from trackbase.accounts.validators import PASSWORD_CLASSES_MESSAGE
 pytestmark = pytest.mark.django_db
 
 REGISTER = "/api/auth/register/"
+# What config/settings.py configures, read before the test fixtures swap in a fast hasher.
+PRODUCTION_HASHERS = list(django_settings.PASSWORD_HASHERS)
 ANN = {"email": "ann@example.com", "password": "Secret123x", "first_name": "Ann"}
 
 
@@ -212,11 +216,24 @@ def test_it_ignores_a_bad_bearer_token_on_a_public_endpoint():
     assert response.status_code == 201, response.content
 
 
-def test_it_stores_the_password_hashed_with_argon2(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+def test_it_stores_the_password_hashed_with_argon2id_at_owasp_parameters(settings):
+    settings.PASSWORD_HASHERS = PRODUCTION_HASHERS
 
     assert register(ANN).status_code == 201
 
     user = User.objects.get()
     assert identify_hasher(user.password).algorithm == "argon2"
+    assert "$argon2id$v=19$m=19456,t=2,p=1$" in user.password
     assert user.check_password("Secret123x")
+
+
+def test_a_hash_made_with_djangos_argon2_parameters_is_upgraded_at_login(settings):
+    settings.PASSWORD_HASHERS = PRODUCTION_HASHERS
+    user = UserFactory(username="legacy")
+    User.objects.filter(pk=user.pk).update(
+        password=DjangoArgon2PasswordHasher().encode(DEFAULT_PASSWORD, "saltsaltsalt")
+    )
+
+    assert post_json("/api/auth/login/", {"username": "legacy", "password": DEFAULT_PASSWORD}).status_code == 200
+
+    assert "$m=19456,t=2,p=1$" in User.objects.get(pk=user.pk).password

@@ -1,0 +1,209 @@
+"""`python -m bench` / `make bench`: start the server in its production shape, load it, print the table."""
+
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import endpoints as specs
+from bench import loadgen, report, server
+from bench.endpoints import SEED_PASSWORD, SINGLE_USE_POOLS, Endpoint
+
+# gthread over sync: a thread serves another request while one waits on the database, and connections
+# are kept alive. Measured on the 2-core machines: bench/README.md, "Worker class".
+DEFAULT_WORKER_CLASS = "gthread"
+# Headroom on the rate a single-use pool is sized from: running dry would turn into 401s.
+SINGLE_USE_MARGIN = 1.5
+SINGLE_USE_MIN, SINGLE_USE_CAP = 500, 200_000
+FALLBACK_RATE = 5000.0  # req/s assumed when a single-use endpoint's ceiling was not measured
+DRAIN_TIMEOUT_S = 120
+BUSY_LOAD = 0.5  # per CPU, before the run starts
+SERVER_LOG_TAIL = 10
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--duration", type=float, default=10, help="seconds measured per endpoint (10)")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds of unmeasured load first (2)")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (32)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
+    parser.add_argument(
+        "--endpoints",
+        type=lambda value: [name.strip() for name in value.split(",") if name.strip()],
+        help=f"comma-separated subset of: {', '.join(specs.BY_NAME)} (default: all but non-default ones)",
+    )
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
+    parser.add_argument("--worker-class", choices=["sync", "gthread"], default=DEFAULT_WORKER_CLASS)
+    parser.add_argument("--worker-threads", type=int, default=4, help="threads per gthread worker (4)")
+    parser.add_argument("--users", type=int, default=2000, help="seeded users (2000)")
+    parser.add_argument("--timeout", type=int, default=30, help="wrk per-request timeout, seconds (30)")
+    parser.add_argument("--keep", action="store_true", help="keep the temp directory and bench databases")
+    args = parser.parse_args(argv)
+    if args.connections < args.threads:
+        parser.error("--connections must be at least --threads")
+    return args
+
+
+def say(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def seed(env: dict[str, str], *args: str) -> str:
+    command = [sys.executable, "-m", "bench.seed", *args]
+    return subprocess.run(command, cwd=server.PROJECT_DIR, env=env, check=True, capture_output=True, text=True).stdout
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, wrk: str, workdir: Path, env: dict[str, str], gunicorn):
+        self.args, self.wrk, self.workdir, self.env = args, wrk, workdir, env
+        self.gunicorn, self.base_url = gunicorn, gunicorn.base_url
+        self.load = loadgen.Load(threads=args.threads, connections=args.connections, timeout_s=args.timeout)
+        self.ceilings: dict[str, loadgen.Result] = {}
+
+    def cycling_pool(self, name: str) -> Path:
+        path = self.workdir / f"{name}.txt"
+        if not path.exists():
+            seed(self.env, "mint", name, f"--count={self.args.users}", f"--out={path}")
+        return path
+
+    def single_use_pool(self, endpoint: Endpoint, phase: str, rate: float, seconds: float) -> Path:
+        count = min(SINGLE_USE_CAP, max(SINGLE_USE_MIN, math.ceil(rate * seconds)))
+        path = self.workdir / f"{endpoint.name}-{phase}.txt"
+        started = time.monotonic()
+        seed(self.env, "mint", endpoint.pool, f"--count={count}", f"--out={path}")
+        elapsed = time.monotonic() - started
+        say(f"{endpoint.name}: minted {count:,} {endpoint.pool} values for the {phase} in {elapsed:.1f} s")
+        return path
+
+    def warmup_pool(self, endpoint: Endpoint) -> tuple[str, Path | None]:
+        """(a value for the probe request, the warm-up pool without it)."""
+        if endpoint.pool is None:
+            return "", None
+        if endpoint.pool not in SINGLE_USE_POOLS:
+            path = self.cycling_pool(endpoint.pool)
+            return path.read_text().split("\n", 1)[0], path
+        # The endpoint cannot outrun its ceiling, so the ceiling's rate bounds what the warm-up consumes.
+        ceiling = self.ceilings.get(endpoint.ceiling)
+        rate = (ceiling.rps if ceiling else FALLBACK_RATE) * SINGLE_USE_MARGIN
+        path = self.single_use_pool(endpoint, "warm-up", rate, max(self.args.warmup, 0.5))
+        probe_value, rest = path.read_text().split("\n", 1)
+        path.write_text(rest)
+        return probe_value, path
+
+    def main_pool(self, endpoint: Endpoint, warm_pool: Path | None, warm: loadgen.Result | None) -> Path | None:
+        if endpoint.pool not in SINGLE_USE_POOLS:
+            return warm_pool
+        # Sized from the endpoint's own warm-up rate (twice over: a warm server runs faster than a cold one).
+        ceiling = self.ceilings.get(endpoint.ceiling)
+        rate = warm.rps * 2 if warm else (ceiling.rps if ceiling else FALLBACK_RATE) * SINGLE_USE_MARGIN
+        return self.single_use_pool(endpoint, "measured run", rate, self.args.duration)
+
+    def load_and_drain(self, endpoint: Endpoint, pool: Path | None, seconds: float) -> tuple[loadgen.Result, float]:
+        """The wrk result and the server CPU milliseconds per response while wrk ran (nan if unknown)."""
+        cpu_before = self.gunicorn.cpu_seconds()
+        result = loadgen.run(self.wrk, self.base_url, endpoint, pool, seconds, self.load)
+        cpu_after = self.gunicorn.cpu_seconds()
+        # wrk stops on time, but requests it had sent are still queued in the server; the next run must
+        # not pay for them. /health/ queues behind them, so its answer means the backlog is gone.
+        server.probe(self.base_url, "GET", "/health/", timeout=DRAIN_TIMEOUT_S)
+        known = cpu_before is not None and cpu_after is not None and result.requests
+        return result, (cpu_after - cpu_before) * 1000 / result.requests if known else math.nan
+
+    def measure(self, endpoint: Endpoint) -> report.Row:
+        probe_value, warm_pool = self.warmup_pool(endpoint)
+        fill = lambda text: text.replace("$V", probe_value)  # noqa: E731
+        headers = {name: fill(value) for name, value in endpoint.headers.items()}
+        status = server.probe(self.base_url, endpoint.method, endpoint.path, fill(endpoint.body), headers)
+        if status in (404, 405):
+            say(f"{endpoint.name}: skipped, {endpoint.method} {endpoint.path} answered {status}")
+            return report.Row(endpoint, None, note=f"skipped: HTTP {status}")
+        if not 200 <= status < 300:
+            say(f"{endpoint.name}: warning, the probe request answered {status}")
+        warm = self.load_and_drain(endpoint, warm_pool, self.args.warmup)[0] if self.args.warmup > 0 else None
+        main_pool = self.main_pool(endpoint, warm_pool, warm)
+        result, cpu_ms = self.load_and_drain(endpoint, main_pool, self.args.duration)
+        if endpoint.ceiling is None:
+            self.ceilings[endpoint.name] = result
+        say(
+            f"{endpoint.name}: {result.rps:,.1f} req/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
+            f"{cpu_ms:.2f} CPU ms/req"
+        )
+        return report.Row(endpoint, result, cpu_ms=cpu_ms)
+
+
+def git_revision() -> str:
+    def git(*args: str) -> str:
+        run = subprocess.run(["git", *args], cwd=server.PROJECT_DIR, capture_output=True, text=True, check=False)
+        return run.stdout.strip()
+
+    return git("rev-parse", "--short", "HEAD") + ("+uncommitted" if git("status", "--porcelain") else "")
+
+
+def context_lines(args, database: str, gunicorn: server.Gunicorn, load_before: float) -> list[str]:
+    return [
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {git_revision()}",
+        f"machine: {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+        f"; load average before the run {load_before:.2f} (server and load generator share these CPUs)",
+        f"database: {database}",
+        f"server: {gunicorn.describe()}",
+        f"load: wrk, {args.threads} threads, {args.connections} connections, "
+        f"{args.warmup:g} s warm-up + {args.duration:g} s measured per endpoint",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    wrk = loadgen.ensure_wrk()
+    load_before = os.getloadavg()[0]
+    if load_before > BUSY_LOAD * (os.cpu_count() or 1):
+        say(f"warning: load average {load_before:.2f} on {os.cpu_count()} CPUs: other work will skew the numbers")
+    chosen = specs.select(args.endpoints)
+    workdir = Path(tempfile.mkdtemp(prefix="trackbase-bench-"))
+    try:
+        with ExitStack() as stack:
+            db_env, db_label = stack.enter_context(server.database(os.environ.get("DATABASE_URL"), keep=args.keep))
+            env = server.base_env(workdir / "data", db_env)
+            say(f"migrating ({db_label})")
+            server.migrate(env)
+            say(f"seeding {args.users} users")
+            setup = json.loads(seed(env, "setup", f"--users={args.users}", f"--password={SEED_PASSWORD}"))
+            env = server.unthrottled(env, setup["throttle_scopes"])
+            gunicorn = server.Gunicorn(
+                env,
+                workers=args.workers,
+                worker_class=args.worker_class,
+                threads=args.worker_threads,
+                log=workdir / "server.log",
+            )
+            say(f"starting {gunicorn.describe()}")
+            stack.enter_context(gunicorn)
+            bench = Bench(args, wrk, workdir, env, gunicorn)
+            rows = [bench.measure(endpoint) for endpoint in chosen]
+            server_log = gunicorn.log_lines()
+        context = context_lines(args, setup["database"], gunicorn, load_before)
+        print("\n".join(context) + "\n\n" + report.plain(rows))
+        path = report.save(report.markdown(rows, context))
+        print(f"\nwritten to {path.relative_to(server.PROJECT_DIR)}")
+        if server_log:
+            keep_hint = f"kept in {gunicorn.log}" if args.keep else "--keep keeps the file"
+            print(f"\nserver log: {len(server_log)} lines ({keep_hint}); the last ones:")
+            print("\n".join(server_log[-SERVER_LOG_TAIL:]))
+        return 0
+    finally:
+        if args.keep:
+            say(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""What the bench measures: one Endpoint per line. Add an endpoint here and it is benchmarked.
+
+A request template may contain `$V`: each request gets the next value from the endpoint's pool
+(see bench/seed.py), substituted in the body and headers. A cycling pool (usernames, access tokens)
+is reused round-robin; a single-use pool (rotating refresh tokens) hands each value out once.
+"""
+
+from dataclasses import dataclass, field
+
+SEED_PASSWORD = "Bench-Passw0rd!"  # every seeded user's password (one argon2 hash, computed once)
+# Pools whose values work once (a rotated refresh token presented again revokes the account's tokens):
+# they are minted just before each phase of their endpoint, sized from the rates measured in the run.
+SINGLE_USE_POOLS = {"refresh"}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    method: str
+    path: str
+    ceiling: str | None  # name of the ceiling endpoint this one is compared with; None for a ceiling
+    body: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    pool: str | None = None  # a pool name from bench.seed.POOLS
+    default: bool = True  # run when --endpoints is not given
+
+
+JSON = {"Content-Type": "application/json"}
+BEARER = {"Authorization": "Bearer $V"}
+
+CEILINGS = [
+    Endpoint("bare", "GET", "/bench/bare/", ceiling=None),
+    Endpoint("bare-auth", "GET", "/bench/bare-auth/", ceiling=None, headers=BEARER, pool="access"),
+]
+
+ENDPOINTS = [
+    Endpoint("health", "GET", "/health/", ceiling="bare", default=False),
+    Endpoint(
+        "login",
+        "POST",
+        "/api/auth/login/",
+        ceiling="bare",
+        body=f'{{"username":"$V","password":"{SEED_PASSWORD}"}}',
+        headers=JSON,
+        pool="usernames",
+    ),
+    Endpoint(
+        "refresh",
+        "POST",
+        "/api/auth/token/refresh/",
+        ceiling="bare",
+        body='{"refresh":"$V"}',
+        headers=JSON,
+        pool="refresh",
+    ),
+    Endpoint("profile", "GET", "/api/profile/", ceiling="bare-auth", headers=BEARER, pool="access"),
+]
+
+BY_NAME = {endpoint.name: endpoint for endpoint in CEILINGS + ENDPOINTS}
+
+
+def select(names: list[str] | None) -> list[Endpoint]:
+    """The ceilings the chosen endpoints are compared with, then the chosen endpoints (default: all default ones)."""
+    if not names:
+        return CEILINGS + [endpoint for endpoint in ENDPOINTS if endpoint.default]
+    unknown = sorted(set(names) - BY_NAME.keys())
+    if unknown:
+        raise SystemExit(f"unknown endpoint(s): {', '.join(unknown)}; choose from {', '.join(BY_NAME)}")
+    chosen = [BY_NAME[name] for name in names]
+    needed = {endpoint.ceiling for endpoint in chosen if endpoint.ceiling}
+    return [c for c in CEILINGS if c.name in needed or c in chosen] + [e for e in chosen if e.ceiling]

@@ -1,0 +1,81 @@
+"""The results table: printed to the terminal and written as markdown to bench/results/."""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from bench.endpoints import Endpoint
+from bench.loadgen import Result
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+COLUMNS = ["endpoint", "req/s", "p50 ms", "p99 ms", "CPU ms/req", "errors", "vs ceiling"]
+
+
+@dataclass(frozen=True)
+class Row:
+    endpoint: Endpoint
+    result: Result | None
+    note: str = ""  # why there is no result (e.g. the endpoint answered 404 to the probe)
+    cpu_ms: float = math.nan  # server CPU (all workers) per response while wrk ran
+
+
+def _errors(result: Result) -> str:
+    failures = result.failures
+    total = sum(failures.values())
+    text = f"{total} ({', '.join(f'{kind} x{n}' for kind, n in failures.items())})" if total else "0"
+    if result.wrapped:
+        text += f"; pool reused x{result.wrapped}"
+    return text
+
+
+def _ratio(row: Row, ceilings: dict[str, Result]) -> str:
+    if row.endpoint.ceiling is None:
+        return "ceiling"
+    ceiling = ceilings.get(row.endpoint.ceiling)
+    if not ceiling or not ceiling.rps:
+        return "?"
+    return f"{row.result.rps / ceiling.rps:.2g} of {row.endpoint.ceiling}"
+
+
+def cells(rows: list[Row]) -> list[list[str]]:
+    ceilings = {row.endpoint.name: row.result for row in rows if row.endpoint.ceiling is None and row.result}
+    table = []
+    for row in rows:
+        r = row.result
+        if r is None:
+            table.append([row.endpoint.name, "-", "-", "-", "-", row.note, "-"])
+            continue
+        rps = f"{r.rps:,.0f}" if r.rps >= 100 else f"{r.rps:.1f}"
+        cpu = "-" if math.isnan(row.cpu_ms) else f"{row.cpu_ms:.2f}"
+        table.append(
+            [row.endpoint.name, rps, f"{r.p50_ms:.1f}", f"{r.p99_ms:.1f}", cpu, _errors(r), _ratio(row, ceilings)]
+        )
+    return table
+
+
+def plain(rows: list[Row]) -> str:
+    table = [COLUMNS, *cells(rows)]
+    widths = [max(len(line[i]) for line in table) for i in range(len(COLUMNS))]
+    right = {1, 2, 3, 4}  # numbers
+
+    def fmt(line: list[str]) -> str:
+        padded = (c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(line, widths, strict=True)))
+        return "  ".join(padded).rstrip()
+
+    return "\n".join([fmt(COLUMNS), "  ".join("-" * w for w in widths), *(fmt(line) for line in table[1:])])
+
+
+def markdown(rows: list[Row], context: list[str]) -> str:
+    lines = ["# trackbase bench", "", *(f"- {item}" for item in context), ""]
+    lines.append("| " + " | ".join(COLUMNS) + " |")
+    lines.append("|" + "|".join(["---", "---:", "---:", "---:", "---:", "---", "---"]) + "|")
+    lines.extend("| " + " | ".join(line) + " |" for line in cells(rows))
+    return "\n".join(lines) + "\n"
+
+
+def save(text: str) -> Path:
+    RESULTS_DIR.mkdir(exist_ok=True)
+    path = RESULTS_DIR / f"{datetime.now().strftime('%Y%m%d-%H%M%S')}.md"
+    path.write_text(text)
+    return path

@@ -1,0 +1,144 @@
+"""Seeding and value pools, run inside Django as `python -m bench.seed ...` by the harness.
+
+`setup` creates the users; `mint` writes a pool file, one value per line: a cycling pool (usernames,
+access tokens) once per run, a single-use pool (fresh refresh tokens) right before each phase that
+consumes it.
+"""
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+USERNAME_PREFIX = "bench_user_"
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def users_create(*, count: int, password: str) -> None:
+    """Create `count` users sharing one password hash: argon2 is slow by design, so it is hashed once."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    user_model = get_user_model()
+    password_hash = make_password(password)
+    # Stamped active now: JWT authentication rewrites last_active_at at most every few minutes per user,
+    # so a steady-state client never pays that UPDATE inside a run this short. Unstamped, the first
+    # request of each of the thousands of users would, and the run would measure a cold start instead.
+    now = timezone.now()
+    users = [
+        user_model(username=f"{USERNAME_PREFIX}{i:05d}", email=f"{USERNAME_PREFIX}{i:05d}@bench.invalid")
+        for i in range(count)
+    ]
+    for user in users:
+        user.password, user.last_active_at = password_hash, now
+    user_model.objects.bulk_create(users, batch_size=1000)
+
+
+def _users():
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(username__startswith=USERNAME_PREFIX).order_by("pk"))
+
+
+def _spread(users: list, count: int) -> list:
+    return [users[i % len(users)] for i in range(count)]
+
+
+def pool_usernames(count: int) -> list[str]:
+    return [user.username for user in _spread(_users(), count)]
+
+
+def pool_access(count: int) -> list[str]:
+    from rest_framework_simplejwt.settings import api_settings
+
+    token_class = api_settings.AUTH_TOKEN_CLASSES[0]
+    return [str(token_class.for_user(user)) for user in _spread(_users(), count)]
+
+
+def pool_refresh(count: int) -> list[str]:
+    """Fresh refresh tokens, as trackbase.accounts.tokens.tokens_issue makes them, spread over every user.
+
+    RefreshToken.for_user inserts one OutstandingToken per call; this makes the same token and the same
+    row, inserted in bulk: one round trip per batch instead of one per token.
+    """
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+    from rest_framework_simplejwt.tokens import BlacklistMixin, RefreshToken
+    from rest_framework_simplejwt.utils import datetime_from_epoch
+
+    values, rows = [], []
+    for user in _spread(_users(), count):
+        token = super(BlacklistMixin, RefreshToken).for_user(user)  # the token, without its row
+        values.append(str(token))
+        rows.append(
+            OutstandingToken(
+                user=user,
+                jti=token["jti"],
+                token=values[-1],
+                created_at=token.current_time,
+                expires_at=datetime_from_epoch(token["exp"]),
+            )
+        )
+    OutstandingToken.objects.bulk_create(rows, batch_size=2000)
+    return values
+
+
+POOLS: dict[str, Callable[[int], list[str]]] = {
+    "usernames": pool_usernames,
+    "access": pool_access,
+    "refresh": pool_refresh,
+}
+
+
+def write_pool(name: str, count: int, path: Path) -> None:
+    path.write_text("".join(f"{value}\n" for value in POOLS[name](count)))
+
+
+def throttle_scopes() -> list[str]:
+    from django.conf import settings
+
+    return sorted(settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}))
+
+
+def database_label() -> str:
+    from django.db import connection
+
+    version = {
+        "sqlite": lambda: connection.Database.sqlite_version,
+        "postgresql": lambda: f"{connection.pg_version // 10000}.{connection.pg_version % 10000}",
+        "mysql": lambda: ".".join(map(str, connection.mysql_version)),
+    }.get(connection.vendor, lambda: "")
+    connection.ensure_connection()
+    return f"{connection.vendor} {version()}".strip()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.seed")
+    commands = parser.add_subparsers(dest="command", required=True)
+    setup = commands.add_parser("setup", help="create users; print the throttle scopes and database as JSON")
+    setup.add_argument("--users", type=int, required=True)
+    setup.add_argument("--password", required=True)
+    mint = commands.add_parser("mint", help="write a pool file")
+    mint.add_argument("pool", choices=sorted(POOLS))
+    mint.add_argument("--count", type=int, required=True)
+    mint.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+
+    _django_setup()
+    if args.command == "setup":
+        users_create(count=args.users, password=args.password)
+        json.dump({"throttle_scopes": throttle_scopes(), "database": database_label()}, sys.stdout)
+    else:
+        write_pool(args.pool, args.count, args.out)
+
+
+if __name__ == "__main__":
+    main()
