@@ -4,6 +4,8 @@ import email
 import re
 import time
 import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from email.message import Message
 from pathlib import Path
 
@@ -78,3 +80,37 @@ def wait_for_token(mail_dir: Path, recipient: str, timeout: float = 30.0) -> str
         time.sleep(0.2)
     seen = [message.get("To") for message in read_mail(mail_dir)]
     raise AssertionError(f"no mail with a Token line reached {recipient} in {timeout:.0f}s; mail seen for: {seen}")
+
+
+def wait_until(probe: Callable, *, timeout: float = 30.0, interval: float = 0.1, what: str = "the condition"):
+    """Call probe() until it returns something truthy, and return that; fail after `timeout` seconds with
+    the last value seen. For effects that land a moment later (the request log's flush, a task worker)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout:g}s; last seen: {value!r}")
+        time.sleep(interval)
+
+
+def unique_train_number(prefix: str = "T") -> str:
+    return f"{prefix}{uuid.uuid4().hex[:8].upper()}"  # the API takes 1-10 letters, digits or dashes
+
+
+def train_body(*, total_seats: int = 40, departs_in: timedelta = timedelta(days=7), **fields) -> dict:
+    """A valid POST /api/trains/ body for a train departing in the future, on a route of its own."""
+    departure = datetime.now(UTC).replace(microsecond=0) + departs_in
+    route = uuid.uuid4().hex[:6].upper()
+    return {
+        "train_number": unique_train_number(),
+        "name": "Blackbox Express",
+        "source": f"SRC-{route}",
+        "destination": f"DST-{route}",
+        "departure_time": departure.isoformat(),
+        "arrival_time": (departure + timedelta(hours=16)).isoformat(),
+        "total_seats": total_seats,
+        "available_seats": total_seats,
+        **fields,
+    }

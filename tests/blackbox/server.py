@@ -425,7 +425,8 @@ def run_gunicorn(
         except CommandFailed as exc:
             raise ServerFailed(str(exc)) from None
         args = [app, "-w", str(workers), "--threads", str(threads), "-k", "gthread"]
-        args += ["-b", f"127.0.0.1:{server.env['PORT']}", "--graceful-timeout", "5"]
+        # No control socket: gunicorn's default is one path in $HOME, which parallel servers would fight over.
+        args += ["-b", f"127.0.0.1:{server.env['PORT']}", "--graceful-timeout", "5", "--no-control-socket"]
         gunicorn = _spawn("gunicorn", args, server.env, base_dir, program=[GUNICORN])
         server.children.append(gunicorn)
         wait_ready(server, gunicorn)

@@ -65,3 +65,7 @@ class RotatedRefreshToken(models.Model):
 
     def __str__(self) -> str:
         return self.jti
+
+
+# Push devices live in their own module; importing the model here registers it with the accounts app.
+from trackbase.accounts.devices import Device  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trackbase.accounts import admin_apis, apis
+from trackbase.accounts import admin_apis, apis, device_apis
 from trackbase.core.routing import optional_slash
 
 # Seed 004's scanner app calls /api/auth/login, /register and /logout without the slash.
@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/auth/verify-email/", apis.EmailVerifyApi.as_view(), name="auth-verify-email"),
     path("api/auth/verify-email/resend/", apis.EmailVerifyResendApi.as_view(), name="auth-verify-email-resend"),
     path("api/profile/", apis.ProfileApi.as_view(), name="profile"),
+    *optional_slash("api/devices/", device_apis.DeviceListApi, "device-list"),
     path("api/admin/users/", admin_apis.UserListApi.as_view(), name="admin-user-list"),
     path("api/admin/users/<int:user_id>/", admin_apis.UserDetailApi.as_view(), name="admin-user-detail"),
     path("api/admin/users/<int:user_id>/role/", admin_apis.UserRoleApi.as_view(), name="admin-user-role"),

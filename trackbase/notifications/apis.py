@@ -1,14 +1,21 @@
-"""Seed 000's inbox: `/me/notifications...` (also under `/api/me/...`)."""
+"""Seed 000's inbox: `/me/notifications...` (also under `/api/me/...`); seed 003's notification settings."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trackbase.core.inputs import validated
 from trackbase.core.pagination import LimitOffsetPagination
-from trackbase.notifications import selectors, services
+from trackbase.notifications import preferences, selectors, services
 from trackbase.notifications.models import Notification
+from trackbase.notifications.push.webpush import vapid_public_key
+
+UNKNOWN_FIELD = "Unknown field: {}. Allowed: {}."
+NOT_A_BOOLEAN = "Must be true or false."
+BAD_TYPE_NAME = "Notification types are UPPER_SNAKE_CASE names of at most 50 characters, e.g. TRAIN_DELAY."
+TOO_MANY_TYPES = f"At most {preferences.MAX_TYPES} types."
 
 
 class NotificationOutput(serializers.ModelSerializer):
@@ -66,3 +73,79 @@ class NotificationUnreadCountApi(APIView):
     )
     def get(self, request):
         return Response({"unread_count": selectors.notification_unread_count(user=request.user)})
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true/false only: DRF's own also takes "yes", 1 and "on", which a settings document should not."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        raise serializers.ValidationError(NOT_A_BOOLEAN)
+
+
+class StrictSerializer(serializers.Serializer):
+    """Rejects keys it does not declare instead of dropping them: a misspelt channel must not pass as saved."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict) and (unknown := sorted(set(data) - set(self.fields))):
+            allowed = ", ".join(self.fields)
+            raise serializers.ValidationError({key: [UNKNOWN_FIELD.format(key, allowed)] for key in unknown})
+        return super().to_internal_value(data)
+
+
+class ChannelsSerializer(StrictSerializer):
+    in_app = StrictBooleanField(required=False, help_text="Show it in the inbox and unread count.")
+    realtime = StrictBooleanField(required=False, help_text="Send it to open Socket.IO connections.")
+    push = StrictBooleanField(required=False, help_text="Send it to the user's push devices.")
+
+
+class NotificationSettingsSerializer(StrictSerializer):
+    default = ChannelsSerializer(required=False, help_text="Every type; a missing channel is on.")
+    types = serializers.DictField(
+        child=ChannelsSerializer(), required=False, help_text="Per-type overrides of `default`, keyed by type."
+    )
+
+    def validate_types(self, types: dict) -> dict:
+        if len(types) > preferences.MAX_TYPES:
+            raise serializers.ValidationError(TOO_MANY_TYPES)
+        if bad := [name for name in types if not preferences.TYPE_NAME.fullmatch(name)]:
+            raise serializers.ValidationError({name: [BAD_TYPE_NAME] for name in bad})
+        return types
+
+
+class NotificationSettingsOutput(serializers.Serializer):
+    default = ChannelsSerializer()
+    types = serializers.DictField(child=ChannelsSerializer())
+
+
+class NotificationSettingsApi(APIView):
+    @extend_schema(responses={200: NotificationSettingsOutput}, summary="The caller's notification channels")
+    def get(self, request):
+        return Response(selectors.notification_preferences_get(user=request.user))
+
+    @extend_schema(
+        request=NotificationSettingsSerializer,
+        responses={200: NotificationSettingsOutput},
+        summary="Replace the caller's notification channels",
+        description="Channels are `in_app`, `realtime` and `push`. A channel is on for a type when "
+        "`types[type][channel]` says so, else when `default[channel]` does, else it is on.",
+    )
+    def put(self, request):
+        data = validated(NotificationSettingsSerializer, request.data)
+        document = services.notification_preferences_update(
+            user=request.user, default=data.get("default", {}), types=data.get("types", {})
+        )
+        return Response(document)
+
+
+class WebPushKeyApi(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        responses={200: inline_serializer("WebPushKey", {"public_key": serializers.CharField(allow_null=True)})},
+        summary="The VAPID public key browsers subscribe with (null when Web Push is not configured)",
+    )
+    def get(self, request):
+        return Response({"public_key": vapid_public_key()})

@@ -38,8 +38,16 @@ _state: dict[str, object] = {}
 
 
 class Refused(socketio.exceptions.ConnectionRefusedError):
+    """A refused handshake whose connect_error carries `{code, message}`.
+
+    python-socketio would send a single argument as `{"message": str(argument)}` (a Python repr), so the
+    packet is built here: `code` and `message` at the top for clients that read the raw data (python-socketio),
+    and the pair again as `data`, the only field socket.io-client copies besides `message` (`err.data.code`).
+    """
+
     def __init__(self, code: str, message: str):
-        super().__init__({"code": code, "message": message})
+        super().__init__(message)
+        self.error_args = {"message": message, "code": code, "data": {"code": code, "message": message}}
 
 
 def event_loop() -> asyncio.AbstractEventLoop | None:
