@@ -5,6 +5,9 @@ of two requests racing with the same refresh token, exactly one wins. A token pr
 rotation was stolen or replayed, so every session of its user ends (reuse detection).
 """
 
+import functools
+from collections.abc import Callable
+
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -30,6 +33,15 @@ class RefreshTokenRevoked(DomainError):
 class RefreshTokenReused(DomainError):
     status, code = 401, "TOKEN_REUSED"
     detail = "This refresh token was already used. Every session of this account has been signed out."
+
+
+# Called (after commit) with a user id whenever every session of that user ends; the real-time
+# gateway registers one to close the user's open sockets. Accounts cannot import it: it sits above.
+_sessions_ended_listeners: list[Callable[[int], None]] = []
+
+
+def on_sessions_ended(listener: Callable[[int], None]) -> None:
+    _sessions_ended_listeners.append(listener)
 
 
 def tokens_issue(*, user) -> dict:
@@ -70,6 +82,8 @@ def tokens_revoke_all(*, user_id) -> int:
     )
     rows = [BlacklistedToken(token=token) for token in alive]
     BlacklistedToken.objects.bulk_create(rows, ignore_conflicts=True)
+    for listener in _sessions_ended_listeners:
+        transaction.on_commit(functools.partial(listener, user_id))
     return len(rows)
 
 

@@ -46,6 +46,9 @@ class MemoryPresence:
     def is_online(self, user_id: int) -> bool:
         return bool(self._sids.get(user_id))
 
+    def sids(self, user_id: int) -> list[str]:
+        return list(self._sids.get(user_id, ()))
+
 
 class RedisPresence:
     """One sorted set per user (connection -> last refresh) and a set of users with any entry.

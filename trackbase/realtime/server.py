@@ -14,6 +14,7 @@ from rest_framework_simplejwt.exceptions import InvalidToken
 from trackbase.accounts.authentication import JWTAuthentication
 from trackbase.realtime import rooms
 from trackbase.realtime.presence import REFRESH_EVERY_SECONDS, MemoryPresence, RedisPresence
+from trackbase.realtime.services import redis_channel
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +22,9 @@ logger = logging.getLogger(__name__)
 def _client_manager():
     # With Redis, events published by any process (WSGI workers, task workers, other Socket.IO
     # processes) reach the clients connected here.
-    return socketio.AsyncRedisManager(settings.REDIS_URL) if settings.REDIS_URL else None
+    if not settings.REDIS_URL:
+        return None
+    return socketio.AsyncRedisManager(settings.REDIS_URL, channel=redis_channel(settings.REDIS_URL))
 
 
 sio = socketio.AsyncServer(
@@ -85,31 +88,34 @@ async def disconnect(sid, reason=None):
         await _announce(user_id, "user-offline")
 
 
+# Clients send what they like. Every handler takes a missing argument (None) and ignores extra ones, so a
+# malformed event still gets its ack instead of a TypeError: no ack (the client waits out its timeout) and an
+# error logged per event.
 @sio.event
-async def join(sid, room):
+async def join(sid, room=None, *_):
     """Join a room by name (`group:<id>`, `user:<own id>`); -> {ok} or {ok: false, error}."""
     return await _join(sid, room)
 
 
 @sio.on("join-group")
-async def join_group(sid, group_id):
+async def join_group(sid, group_id=None, *_):
     return await _join(sid, f"group:{group_id}")
 
 
 @sio.event
-async def leave(sid, room):
+async def leave(sid, room=None, *_):
     await sio.leave_room(sid, str(room))
     return {"ok": True}
 
 
 @sio.on("leave-group")
-async def leave_group(sid, group_id):
+async def leave_group(sid, group_id=None, *_):
     await sio.leave_room(sid, f"group:{group_id}")
     return {"ok": True}
 
 
 @sio.on("user-typing")
-async def user_typing(sid, group_id, is_typing=False):
+async def user_typing(sid, group_id=None, is_typing=False, *_):
     room = f"group:{group_id}"
     if room not in sio.rooms(sid):
         return {"ok": False, "error": {"code": "NOT_IN_ROOM", "message": "Join the group first."}}

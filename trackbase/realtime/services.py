@@ -17,9 +17,21 @@ from trackbase.realtime.rooms import user_room
 logger = logging.getLogger(__name__)
 
 
+def redis_channel(url: str) -> str:
+    """The pub/sub channel shared by the processes on `url`'s Redis database.
+
+    Redis pub/sub ignores the database number: on python-socketio's one default channel, two deployments (or
+    test runs) on one Redis server with databases of their own would deliver each other's events to whichever
+    `user:<id>` matched. One channel per database separates them as their keys already are.
+    """
+    from redis.connection import parse_url
+
+    return f"socketio:{parse_url(url).get('db', 0)}"
+
+
 @functools.cache
 def _publisher() -> socketio.RedisManager:
-    return socketio.RedisManager(settings.REDIS_URL, write_only=True)
+    return socketio.RedisManager(settings.REDIS_URL, channel=redis_channel(settings.REDIS_URL), write_only=True)
 
 
 @functools.cache
@@ -34,22 +46,43 @@ def emit_to_room(room: str, event: str, data) -> None:
     if settings.REDIS_URL:
         _publisher().emit(event, data, room=room, namespace="/")
         return
-    from trackbase.realtime.server import event_loop, sio
+    from trackbase.realtime.server import sio
+
+    _run_on_server_loop(lambda: sio.emit(event, data, room=room), what=f"{event} to {room}")
+
+
+def disconnect_user(user_id: int) -> None:
+    """Close every open connection of a user, on any process: their sessions were revoked."""
+    if settings.REDIS_URL:
+        publisher = _publisher()
+        for sid in _redis().zrange(presence_key(user_id), 0, -1):
+            # The manager's own disconnect() needs a server; publishing its message is what it would do.
+            message = {"method": "disconnect", "sid": sid.decode(), "namespace": "/", "host_id": publisher.host_id}
+            publisher._publish(message)
+        return
+    from trackbase.realtime.server import presence, sio
+
+    for sid in presence.sids(user_id):
+        _run_on_server_loop(lambda sid=sid: sio.disconnect(sid), what=f"disconnect {sid}")
+
+
+def _run_on_server_loop(make_coroutine, *, what: str) -> None:
+    """Embedded mode: hand work to this process's Socket.IO loop, from its own thread or any other."""
+    from trackbase.realtime.server import event_loop
 
     loop = event_loop()
     if loop is None:
         # No Socket.IO server has run in this process, so no client can be listening here.
-        logger.debug("realtime emit dropped: no server in this process", extra={"room": room, "event": event})
+        logger.debug("realtime: no server in this process", extra={"dropped": what})
         return
-    coroutine = sio.emit(event, data, room=room)
     try:
         on_loop = asyncio.get_running_loop() is loop
     except RuntimeError:
         on_loop = False
     if on_loop:
-        loop.create_task(coroutine)
+        loop.create_task(make_coroutine())
     else:
-        asyncio.run_coroutine_threadsafe(coroutine, loop)
+        asyncio.run_coroutine_threadsafe(make_coroutine(), loop)
 
 
 def emit_to_user(user_id: int, event: str, data) -> None:
