@@ -67,9 +67,7 @@ def notifications_send(
 
 
 def _channels_by_user(*, user_ids: set[int], type: str) -> dict[int, dict[str, bool]]:
-    stored = dict(
-        get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "notification_preferences")
-    )
+    stored = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "notification_preferences"))
     return {user_id: preferences.channels_for(stored.get(user_id), type) for user_id in user_ids}
 
 
