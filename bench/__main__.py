@@ -14,8 +14,8 @@ from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import contention, loadgen, report, server
 from bench import endpoints as specs
-from bench import loadgen, report, server
 from bench.endpoints import SEED_PASSWORD, SINGLE_USE_POOLS, Endpoint
 
 # gthread over sync: a thread serves another request while one waits on the database, and connections
@@ -28,13 +28,22 @@ FALLBACK_RATE = 5000.0  # req/s assumed when a single-use endpoint's ceiling was
 DRAIN_TIMEOUT_S = 120
 BUSY_LOAD = 0.5  # per CPU, before the run starts
 SERVER_LOG_TAIL = 10
+LOAD_POLL_S = 10
+SCENARIOS = ("endpoints", "booking-contention")
+DEFAULT_CONNECTIONS = {"endpoints": 32, "booking-contention": 50}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "--scenario",
+        choices=SCENARIOS,
+        default="endpoints",
+        help="endpoints: each endpoint in turn; booking-contention: bookings on one train (bench/contention.py)",
+    )
     parser.add_argument("--duration", type=float, default=10, help="seconds measured per endpoint (10)")
     parser.add_argument("--warmup", type=float, default=2, help="seconds of unmeasured load first (2)")
-    parser.add_argument("--connections", type=int, default=32, help="wrk connections (32)")
+    parser.add_argument("--connections", type=int, help="wrk connections (32; 50 for booking-contention)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
     parser.add_argument(
         "--endpoints",
@@ -45,9 +54,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--worker-class", choices=["sync", "gthread"], default=DEFAULT_WORKER_CLASS)
     parser.add_argument("--worker-threads", type=int, default=4, help="threads per gthread worker (4)")
     parser.add_argument("--users", type=int, default=2000, help="seeded users (2000)")
+    parser.add_argument("--trains", type=int, default=10_000, help="seeded trains, on 100 routes (10000)")
+    parser.add_argument("--sellout-seats", type=int, default=2000, help="booking-contention's sell-out train (2000)")
+    parser.add_argument(
+        "--max-load",
+        type=float,
+        help="before measuring, wait until the 1-minute load average is below this (e.g. 2.5)",
+    )
+    parser.add_argument("--max-load-wait", type=float, default=600, help="longest wait for --max-load, s (600)")
     parser.add_argument("--timeout", type=int, default=30, help="wrk per-request timeout, seconds (30)")
     parser.add_argument("--keep", action="store_true", help="keep the temp directory and bench databases")
     args = parser.parse_args(argv)
+    if args.connections is None:
+        args.connections = DEFAULT_CONNECTIONS[args.scenario]
     if args.connections < args.threads:
         parser.error("--connections must be at least --threads")
     return args
@@ -68,6 +87,11 @@ class Bench:
         self.gunicorn, self.base_url = gunicorn, gunicorn.base_url
         self.load = loadgen.Load(threads=args.threads, connections=args.connections, timeout_s=args.timeout)
         self.ceilings: dict[str, loadgen.Result] = {}
+
+    say = staticmethod(say)
+
+    def seed(self, *args: str) -> str:
+        return seed(self.env, *args)
 
     def cycling_pool(self, name: str) -> Path:
         path = self.workdir / f"{name}.txt"
@@ -148,16 +172,35 @@ def git_revision() -> str:
     return git("rev-parse", "--short", "HEAD") + ("+uncommitted" if git("status", "--porcelain") else "")
 
 
-def context_lines(args, database: str, gunicorn: server.Gunicorn, load_before: float) -> list[str]:
-    return [
+def wait_for_quiet(limit: float | None, max_wait_s: float) -> str:
+    """Poll the 1-minute load average until it is below `limit`: what the report says about it."""
+    if limit is None:
+        return ""
+    started = time.monotonic()
+    while (load := os.getloadavg()[0]) >= limit and time.monotonic() - started < max_wait_s:
+        say(f"load average {load:.2f}, waiting for < {limit:g}")
+        time.sleep(LOAD_POLL_S)
+    waited = time.monotonic() - started
+    if load >= limit:
+        say(f"warning: load average still {load:.2f} after {waited:.0f} s; measuring anyway")
+        return f"load average {load:.2f} when measuring began: never below {limit:g} in {waited:.0f} s of waiting"
+    return f"load average {load:.2f} when measuring began (waited {waited:.0f} s for < {limit:g})"
+
+
+def context_lines(args, setup: dict, gunicorn: server.Gunicorn, load_before: float, quiet: str) -> list[str]:
+    rail = setup["rail"]
+    lines = [
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {git_revision()}",
         f"machine: {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python {platform.python_version()}"
         f"; load average before the run {load_before:.2f} (server and load generator share these CPUs)",
-        f"database: {database}",
+        f"database: {setup['database']}",
+        f"data: {args.users:,} users, {rail['trains']:,} trains ({rail['search_matches']:,} on "
+        f"{rail['search_route']}), {rail['bookings']:,} bookings",
         f"server: {gunicorn.describe()}",
         f"load: wrk, {args.threads} threads, {args.connections} connections, "
         f"{args.warmup:g} s warm-up + {args.duration:g} s measured per endpoint",
     ]
+    return [*lines, quiet] if quiet else lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,7 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0]
     if load_before > BUSY_LOAD * (os.cpu_count() or 1):
         say(f"warning: load average {load_before:.2f} on {os.cpu_count()} CPUs: other work will skew the numbers")
-    chosen = specs.select(args.endpoints)
+    contending = args.scenario == "booking-contention"
+    # The contention scenario compares with the authenticated ceiling only, unless told otherwise.
+    chosen = specs.select(args.endpoints or (["bare-auth"] if contending else None))
     workdir = Path(tempfile.mkdtemp(prefix="trackbase-bench-"))
     try:
         with ExitStack() as stack:
@@ -174,8 +219,17 @@ def main(argv: list[str] | None = None) -> int:
             env = server.base_env(workdir / "data", db_env)
             say(f"migrating ({db_label})")
             server.migrate(env)
-            say(f"seeding {args.users} users")
-            setup = json.loads(seed(env, "setup", f"--users={args.users}", f"--password={SEED_PASSWORD}"))
+            say(f"seeding {args.users} users, {args.trains} trains and their bookings")
+            setup = json.loads(
+                seed(
+                    env,
+                    "setup",
+                    f"--users={args.users}",
+                    f"--password={SEED_PASSWORD}",
+                    f"--trains={args.trains}",
+                    f"--sellout-seats={args.sellout_seats}",
+                )
+            )
             env = server.unthrottled(env, setup["throttle_scopes"])
             gunicorn = server.Gunicorn(
                 env,
@@ -187,16 +241,23 @@ def main(argv: list[str] | None = None) -> int:
             say(f"starting {gunicorn.describe()}")
             stack.enter_context(gunicorn)
             bench = Bench(args, wrk, workdir, env, gunicorn)
+            quiet = wait_for_quiet(args.max_load, args.max_load_wait)
             rows = [bench.measure(endpoint) for endpoint in chosen]
+            phases = contention.run(bench, setup["rail"]["contention_trains"]) if contending else []
             server_log = gunicorn.log_lines()
-        context = context_lines(args, setup["database"], gunicorn, load_before)
-        print("\n".join(context) + "\n\n" + report.plain(rows))
-        path = report.save(report.markdown(rows, context))
+        context = context_lines(args, setup, gunicorn, load_before, quiet)
+        ceiling = bench.ceilings.get("bare-auth")
+        extra_plain = "\n\n" + contention.plain(phases, ceiling) if phases else ""
+        print("\n".join(context) + "\n\n" + report.plain(rows) + extra_plain)
+        path = report.save(report.markdown(rows, context, contention.markdown(phases, ceiling) if phases else ""))
         print(f"\nwritten to {path.relative_to(server.PROJECT_DIR)}")
         if server_log:
             keep_hint = f"kept in {gunicorn.log}" if args.keep else "--keep keeps the file"
             print(f"\nserver log: {len(server_log)} lines ({keep_hint}); the last ones:")
             print("\n".join(server_log[-SERVER_LOG_TAIL:]))
+        if phases and not contention.proof_lines(phases)[0]:
+            say("booking-contention: a proof check FAILED (see above)")
+            return 1
         return 0
     finally:
         if args.keep:

@@ -54,6 +54,17 @@ ENDPOINTS = [
         pool="refresh",
     ),
     Endpoint("profile", "GET", "/api/profile/", ceiling="bare-auth", headers=BEARER, pool="access"),
+    # bench/rail_data.py seeds about 100 trains on this route, among 10,000 on 100 routes.
+    Endpoint(
+        "search",
+        "GET",
+        "/api/trains/search/?source=DEL&destination=BOM&limit=10",
+        ceiling="bare-auth",
+        headers=BEARER,
+        pool="access",
+    ),
+    # Every seeded user holds 5 to 20 bookings: one page of up to 20, each with its train.
+    Endpoint("my-bookings", "GET", "/api/bookings/my/", ceiling="bare-auth", headers=BEARER, pool="access"),
 ]
 
 BY_NAME = {endpoint.name: endpoint for endpoint in CEILINGS + ENDPOINTS}

@@ -5,12 +5,13 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.endpoints import SINGLE_USE_POOLS, Endpoint
 
 LUA_SCRIPT = Path(__file__).resolve().parent / "lua" / "pool.lua"
+WINDOW_SCRIPT = Path(__file__).resolve().parent / "lua" / "contention.lua"
 RESULT_MARKER = "BENCH_RESULT "
 INSTALL_COMMAND = "sudo apt-get install -y wrk"
 
@@ -50,10 +51,20 @@ class Result:
     statuses: dict[int, int]
     socket_errors: dict[str, int]
     wrapped: int  # single-use values handed out twice because the pool ran out
+    # Windowed runs (run_window) only: error responses by "status CODE", requests sent, and the seconds
+    # from the first request sent to the last answer read.
+    codes: dict[str, int] = field(default_factory=dict)
+    sent: int | None = None
+    active_s: float | None = None
 
     @property
     def rps(self) -> float:
-        return self.requests / self.duration_s if self.duration_s else 0.0
+        seconds = self.active_s or self.duration_s
+        return self.requests / seconds if seconds else 0.0
+
+    def per_second(self, status: int) -> float:
+        seconds = self.active_s or self.duration_s
+        return self.statuses.get(status, 0) / seconds if seconds else 0.0
 
     @property
     def failures(self) -> dict[str, int]:
@@ -63,25 +74,39 @@ class Result:
         return bad
 
 
+def _headers(endpoint: Endpoint) -> str:
+    return "\n".join(f"{name}: {value}" for name, value in endpoint.headers.items())
+
+
 def run(wrk: str, base_url: str, endpoint: Endpoint, pool: Path | None, seconds: float, load: Load) -> Result:
-    headers = "\n".join(f"{name}: {value}" for name, value in endpoint.headers.items())
     single_use = "1" if endpoint.pool in SINGLE_USE_POOLS else "0"
+    script_args = [endpoint.method, endpoint.path, endpoint.body, _headers(endpoint), str(pool) if pool else ""]
+    return _wrk(wrk, base_url, endpoint, LUA_SCRIPT, seconds, load, [*script_args, single_use, str(load.threads)])
+
+
+def run_window(
+    wrk: str, base_url: str, endpoint: Endpoint, pool: Path, window_s: float, drain_s: float, load: Load
+) -> Result:
+    """Send requests for `window_s` seconds, then wait up to `drain_s` for the last answers: every request
+    sent is answered and counted (bench/lua/contention.lua says why that matters)."""
+    script_args = [endpoint.method, endpoint.path, endpoint.body, _headers(endpoint), str(pool), str(load.threads)]
+    script_args.append(str(round(window_s * 1000)))
+    return _wrk(wrk, base_url, endpoint, WINDOW_SCRIPT, window_s + drain_s, load, script_args)
+
+
+def _wrk(
+    wrk: str, base_url: str, endpoint: Endpoint, script: Path, seconds: float, load: Load, script_args: list[str]
+) -> Result:
     command = [
         wrk,
         f"--threads={load.threads}",
         f"--connections={load.connections}",
         f"--duration={max(1, round(seconds))}s",
         f"--timeout={load.timeout_s}s",
-        f"--script={LUA_SCRIPT}",
+        f"--script={script}",
         base_url + endpoint.path,
         "--",
-        endpoint.method,
-        endpoint.path,
-        endpoint.body,
-        headers,
-        str(pool) if pool else "",
-        single_use,
-        str(load.threads),
+        *script_args,
     ]
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
     for line in completed.stdout.splitlines():
@@ -99,4 +124,7 @@ def _parse(raw: dict) -> Result:
         statuses={int(status): n for status, n in raw["statuses"].items()},
         socket_errors={kind: raw[kind] for kind in ("connect", "read", "write", "timeout")},
         wrapped=raw["wrapped"],
+        codes=raw.get("codes", {}),
+        sent=raw.get("sent"),
+        active_s=raw["active_us"] / 1e6 if raw.get("active_us") else None,
     )

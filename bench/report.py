@@ -54,23 +54,35 @@ def cells(rows: list[Row]) -> list[list[str]]:
     return table
 
 
-def plain(rows: list[Row]) -> str:
-    table = [COLUMNS, *cells(rows)]
-    widths = [max(len(line[i]) for line in table) for i in range(len(COLUMNS))]
-    right = {1, 2, 3, 4}  # numbers
+RIGHT = {1, 2, 3, 4}  # the number columns of COLUMNS
+
+
+def plain_table(columns: list[str], table: list[list[str]], right: set[int]) -> str:
+    widths = [max(len(line[i]) for line in [columns, *table]) for i in range(len(columns))]
 
     def fmt(line: list[str]) -> str:
         padded = (c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(line, widths, strict=True)))
         return "  ".join(padded).rstrip()
 
-    return "\n".join([fmt(COLUMNS), "  ".join("-" * w for w in widths), *(fmt(line) for line in table[1:])])
+    return "\n".join([fmt(columns), "  ".join("-" * w for w in widths), *(fmt(line) for line in table)])
 
 
-def markdown(rows: list[Row], context: list[str]) -> str:
+def markdown_table(columns: list[str], table: list[list[str]], right: set[int]) -> str:
+    lines = ["| " + " | ".join(columns) + " |"]
+    lines.append("|" + "|".join("---:" if i in right else "---" for i in range(len(columns))) + "|")
+    lines.extend("| " + " | ".join(line) + " |" for line in table)
+    return "\n".join(lines)
+
+
+def plain(rows: list[Row]) -> str:
+    return plain_table(COLUMNS, cells(rows), RIGHT)
+
+
+def markdown(rows: list[Row], context: list[str], extra: str = "") -> str:
     lines = ["# trackbase bench", "", *(f"- {item}" for item in context), ""]
-    lines.append("| " + " | ".join(COLUMNS) + " |")
-    lines.append("|" + "|".join(["---", "---:", "---:", "---:", "---:", "---", "---"]) + "|")
-    lines.extend("| " + " | ".join(line) + " |" for line in cells(rows))
+    lines.append(markdown_table(COLUMNS, cells(rows), RIGHT))
+    if extra:
+        lines += ["", extra]
     return "\n".join(lines) + "\n"
 
 

@@ -1,8 +1,8 @@
 """Seeding and value pools, run inside Django as `python -m bench.seed ...` by the harness.
 
-`setup` creates the users; `mint` writes a pool file, one value per line: a cycling pool (usernames,
-access tokens) once per run, a single-use pool (fresh refresh tokens) right before each phase that
-consumes it.
+`setup` creates the users and the rail data (bench/rail_data.py); `mint` writes a pool file, one value
+per line: a cycling pool (usernames, access tokens) once per run, a single-use pool (fresh refresh
+tokens) right before each phase that consumes it; `audit` prints one train's seat accounting.
 """
 
 import argparse
@@ -126,16 +126,28 @@ def main(argv: list[str] | None = None) -> None:
     setup = commands.add_parser("setup", help="create users; print the throttle scopes and database as JSON")
     setup.add_argument("--users", type=int, required=True)
     setup.add_argument("--password", required=True)
+    setup.add_argument("--trains", type=int, default=10_000)
+    setup.add_argument("--sellout-seats", type=int, default=2000)
     mint = commands.add_parser("mint", help="write a pool file")
     mint.add_argument("pool", choices=sorted(POOLS))
     mint.add_argument("--count", type=int, required=True)
     mint.add_argument("--out", type=Path, required=True)
+    audit = commands.add_parser("audit", help="print a train's seats and bookings as JSON")
+    audit.add_argument("train_id", type=int)
     args = parser.parse_args(argv)
 
     _django_setup()
+    from bench import rail_data
+
     if args.command == "setup":
         users_create(count=args.users, password=args.password)
-        json.dump({"throttle_scopes": throttle_scopes(), "database": database_label()}, sys.stdout)
+        rail = rail_data.rail_create(trains=args.trains, sellout_seats=args.sellout_seats)
+        json.dump(
+            {"throttle_scopes": throttle_scopes(), "database": database_label(), "rail": rail},
+            sys.stdout,
+        )
+    elif args.command == "audit":
+        json.dump(rail_data.train_audit(args.train_id), sys.stdout)
     else:
         write_pool(args.pool, args.count, args.out)
 

@@ -1,6 +1,6 @@
 -- wrk script for bench/: one endpoint, values from a pool file, per-status counts, a JSON summary.
 -- args: method, path, body template, headers ("Name: value" joined by "\n"), pool file ("" = none),
---       single_use ("1" or "0"), number of wrk threads. "$V" in body/headers is replaced by a value.
+--       single_use ("1" or "0"), number of wrk threads. "$V" in path/body/headers is replaced by a value.
 
 local thread_count = 0
 local threads = {}
@@ -11,13 +11,23 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
+-- "$V" is the whole value; a value of tab-separated fields also fills "$V1", "$V2", ... with them.
 local function fill(template, value)
-  return (template:gsub("%$V", (value:gsub("%%", "%%%%"))))
+  return (template:gsub("%$V(%d?)", function(n)
+    if n == "" then return value end
+    local i = 0
+    for part in (value .. "\t"):gmatch("(.-)\t") do
+      i = i + 1
+      if i == tonumber(n) then return part end
+    end
+    return ""
+  end))
 end
 
 function init(args)
   method, path, body_template = args[1], args[2], args[3]
   single_use = args[6] == "1"
+  templated_path = path:find("$V", 1, true) ~= nil
   local nthreads = tonumber(args[7])
   header_templates = {}
   for line in (args[4] .. "\n"):gmatch("(.-)\n") do
@@ -50,7 +60,7 @@ function request()
   local headers = {}
   for name, template in pairs(header_templates) do headers[name] = fill(template, value) end
   local body = body_template ~= "" and fill(body_template, value) or nil
-  return wrk.format(method, path, headers, body)
+  return wrk.format(method, templated_path and fill(path, value) or path, headers, body)
 end
 
 function response(status, headers, body)

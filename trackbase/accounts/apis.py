@@ -102,7 +102,6 @@ class ProfileApi(APIView):
         last_name = serializers.CharField(allow_blank=True, max_length=150)
         timezone = serializers.CharField(max_length=64)
         avatar = serializers.ImageField(allow_null=True)
-        notification_preferences = serializers.DictField()
         privacy_settings = serializers.DictField()
 
     @extend_schema(responses={200: UserOutput}, summary="The caller's profile")

@@ -163,8 +163,10 @@ class BookingMineApi(APIView):
     )
     def get(self, request):
         paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(selectors.booking_list_for_user(user=request.user), request, view=self)
-        return paginator.get_paginated_response([booking_data(booking) for booking in page])
+        limit, offset = paginator.get_limit(request), paginator.get_offset(request)
+        total, page = selectors.booking_page_for_user(user=request.user, limit=limit, offset=offset)
+        results = [booking_data(booking) for booking in page]
+        return Response({"total": total, "limit": limit, "offset": offset, "results": results})
 
 
 class BookingDetailApi(APIView):

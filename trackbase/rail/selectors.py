@@ -1,8 +1,11 @@
 """Rail reads. The hot ones (search) return plain dicts straight from the database: serializer
 objects cost more than the queries on a 10-row page."""
 
+import hashlib
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -11,6 +14,10 @@ from trackbase.rail import rules
 from trackbase.rail.models import Booking, Favorite, Train
 
 SEARCH_ROUTE = "api/trains/search/"
+# How long a search page is served from the cache (settings.RAIL_SEARCH_CACHE_SECONDS overrides; 0 turns it
+# off). Seat counts and statuses in search results may be this many seconds old; booking never reads them,
+# it takes seats with a conditional UPDATE on the train row. bench/README.md has the numbers.
+SEARCH_CACHE_SECONDS = 2
 TRAIN_OUTPUT_FIELDS = (
     "id", "train_number", "name", "source", "destination", "departure_time", "arrival_time",
     "total_seats", "available_seats", "status", "delay_minutes", "platform", "created_at", "updated_at",
@@ -18,11 +25,35 @@ TRAIN_OUTPUT_FIELDS = (
 
 
 def train_search(*, source: str, destination: str, limit: int, offset: int) -> tuple[int, list[dict]]:
-    """Trains from source to destination (case-insensitive), by departure then id. -> (total, page)"""
-    trains = Train.objects.filter(
-        source_key=rules.station_key(source), destination_key=rules.station_key(destination)
-    ).order_by("departure_time", "id")
-    return trains.count(), list(trains.values(*TRAIN_OUTPUT_FIELDS)[offset : offset + limit])
+    """Trains from source to destination (case-insensitive), by departure then id, cached for a few
+    seconds (SEARCH_CACHE_SECONDS). -> (total, page)"""
+    source_key, destination_key = rules.station_key(source), rules.station_key(destination)
+    seconds = getattr(settings, "RAIL_SEARCH_CACHE_SECONDS", SEARCH_CACHE_SECONDS)
+    if seconds <= 0:
+        return _route_page(source_key, destination_key, limit, offset)
+    # Hashed: station names may hold spaces and any letters, which some cache backends refuse in keys.
+    route = hashlib.sha256(f"{source_key}\n{destination_key}".encode()).hexdigest()
+    key = f"rail:search:{route}:{limit}:{offset}"
+    found = cache.get(key)
+    if found is None:
+        found = _route_page(source_key, destination_key, limit, offset)
+        cache.set(key, found, seconds)
+    return found
+
+
+def _route_page(source_key: str, destination_key: str, limit: int, offset: int) -> tuple[int, list[dict]]:
+    trains = Train.objects.filter(source_key=source_key, destination_key=destination_key).order_by(
+        "departure_time", "id"
+    )
+    page = list(trains.values(*TRAIN_OUTPUT_FIELDS)[offset : offset + limit])
+    return _total(trains, page, limit, offset), page
+
+
+def _total(rows: QuerySet, page: list, limit: int, offset: int) -> int:
+    """The count of `rows`, without a COUNT query when the page shows where they end (most routes fit on one)."""
+    if len(page) < limit and (page or not offset):
+        return offset + len(page)
+    return rows.count()
 
 
 def train_list(*, source: str | None = None, destination: str | None = None, status: str | None = None) -> QuerySet:
@@ -42,6 +73,13 @@ def train_get(*, train_number: str) -> Train | None:
 
 def booking_list_for_user(*, user) -> QuerySet[Booking]:
     return Booking.objects.filter(user=user).select_related("train").order_by("-created_at", "-id")
+
+
+def booking_page_for_user(*, user, limit: int, offset: int) -> tuple[int, list[Booking]]:
+    """One page of the user's bookings, newest first, with their trains. -> (total, page)"""
+    bookings = booking_list_for_user(user=user)
+    page = list(bookings[offset : offset + limit])
+    return _total(bookings, page, limit, offset), page
 
 
 def booking_get_for_user(*, user, booking_id: int) -> Booking | None:

@@ -49,11 +49,11 @@ def test_it_refuses_an_anonymous_caller(anon_client, method):
 
 
 def test_it_updates_only_the_given_fields(owner, update):
-    response = update({"first_name": "Olga", "notification_preferences": {"push": False}})
+    response = update({"first_name": "Olga", "privacy_settings": {"profile": "private"}})
 
     assert response.status_code == 200, response.content
     owner.refresh_from_db()
-    assert (owner.first_name, owner.notification_preferences) == ("Olga", {"push": False})
+    assert (owner.first_name, owner.privacy_settings) == ("Olga", {"profile": "private"})
     assert (owner.username, owner.email, owner.timezone) == ("owner", "owner@example.com", "UTC")
     assert response.json()["name"] == f"Olga {owner.last_name}".strip()
 
@@ -167,9 +167,17 @@ def test_it_refuses_an_avatar_that_is_not_an_image(owner, update, upload):
     assert not owner.avatar
 
 
+def test_it_leaves_notification_preferences_to_their_own_endpoint(owner, update):
+    # /api/notifications/settings/ validates their shape; the profile must not bypass it.
+    response = update({"notification_preferences": {"push": False}})
+
+    assert response.status_code == 200, response.content
+    owner.refresh_from_db()
+    assert owner.notification_preferences == {}
+
+
 GARBAGE = {
     "json-list": [{"first_name": "Olga"}],
-    "preferences-list": {"notification_preferences": ["push"]},
     "privacy-string": {"privacy_settings": "public"},
     "null-username": {"username": None},
     "invalid-username": {"username": "has space"},
