@@ -1,6 +1,7 @@
 """`python -m bench` / `make bench`: start the server in its production shape, load it, print the table."""
 
 import argparse
+import functools
 import json
 import math
 import os
@@ -144,9 +145,9 @@ class Bench:
 
     def measure(self, endpoint: Endpoint) -> report.Row:
         probe_value, warm_pool = self.warmup_pool(endpoint)
-        fill = lambda text: text.replace("$V", probe_value)  # noqa: E731
+        fill = functools.partial(specs.fill, value=probe_value)
         headers = {name: fill(value) for name, value in endpoint.headers.items()}
-        status = server.probe(self.base_url, endpoint.method, endpoint.path, fill(endpoint.body), headers)
+        status = server.probe(self.base_url, endpoint.method, fill(endpoint.path), fill(endpoint.body), headers)
         if status in (404, 405):
             say(f"{endpoint.name}: skipped, {endpoint.method} {endpoint.path} answered {status}")
             return report.Row(endpoint, None, note=f"skipped: HTTP {status}")

@@ -1,10 +1,12 @@
 """What the bench measures: one Endpoint per line. Add an endpoint here and it is benchmarked.
 
 A request template may contain `$V`: each request gets the next value from the endpoint's pool
-(see bench/seed.py), substituted in the body and headers. A cycling pool (usernames, access tokens)
+(see bench/seed.py), substituted in the path, body and headers; a value of tab-separated fields also
+fills `$V1`, `$V2`, ... (bench/lua/pool.lua does the same). A cycling pool (usernames, access tokens)
 is reused round-robin; a single-use pool (rotating refresh tokens) hands each value out once.
 """
 
+import re
 from dataclasses import dataclass, field
 
 SEED_PASSWORD = "Bench-Passw0rd!"  # every seeded user's password (one argon2 hash, computed once)
@@ -23,6 +25,20 @@ class Endpoint:
     headers: dict[str, str] = field(default_factory=dict)
     pool: str | None = None  # a pool name from bench.seed.POOLS
     default: bool = True  # run when --endpoints is not given
+
+
+_PLACEHOLDER = re.compile(r"\$V(\d?)")
+
+
+def fill(template: str, value: str) -> str:
+    """A template with a pool value in place of `$V` (and its tab-separated fields in place of `$V1`...)."""
+    fields = value.split("\t")
+
+    def field_for(match: re.Match) -> str:
+        n = match.group(1)
+        return value if not n else (fields[int(n) - 1] if 0 < int(n) <= len(fields) else "")
+
+    return _PLACEHOLDER.sub(field_for, template)
 
 
 JSON = {"Content-Type": "application/json"}
@@ -62,6 +78,16 @@ ENDPOINTS = [
         ceiling="bare-auth",
         headers=BEARER,
         pool="access",
+    ),
+    # The same search over all 100 seeded routes in turn: what the search cache is worth when its hit rate is
+    # not the single route's near 100% (trackbase.rail.selectors.SEARCH_CACHE_SECONDS).
+    Endpoint(
+        "search-routes",
+        "GET",
+        "/api/trains/search/$V2",
+        ceiling="bare-auth",
+        headers={"Authorization": "Bearer $V1"},
+        pool="search-routes",
     ),
     # Every seeded user holds 5 to 20 bookings: one page of up to 20, each with its train.
     Endpoint("my-bookings", "GET", "/api/bookings/my/", ceiling="bare-auth", headers=BEARER, pool="access"),

@@ -104,7 +104,7 @@ def _wrk(
         f"--duration={max(1, round(seconds))}s",
         f"--timeout={load.timeout_s}s",
         f"--script={script}",
-        base_url + endpoint.path,
+        base_url + endpoint.path.split("$", 1)[0],  # the script sends the path; wrk only parses this URL
         "--",
         *script_args,
     ]

@@ -91,10 +91,22 @@ def pool_refresh(count: int) -> list[str]:
     return values
 
 
+def pool_search_routes(count: int) -> list[str]:
+    """`access token<TAB>query string`: the users' tokens, each with the next of the seeded routes."""
+    from bench.rail_data import routes
+
+    pairs = routes()
+    return [
+        f"{token}\t?source={pairs[i % len(pairs)][0]}&destination={pairs[i % len(pairs)][1]}&limit=10"
+        for i, token in enumerate(pool_access(count))
+    ]
+
+
 POOLS: dict[str, Callable[[int], list[str]]] = {
     "usernames": pool_usernames,
     "access": pool_access,
     "refresh": pool_refresh,
+    "search-routes": pool_search_routes,
 }
 
 
