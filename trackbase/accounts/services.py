@@ -57,10 +57,7 @@ def user_register(
     username = username or _username_from_email(email)
     _validate_username(username)
     _validate_password(password, User(username=username, email=email, first_name=first_name, last_name=last_name))
-    if email and User.objects.filter(email__iexact=email).exists():
-        raise EmailAlreadyExists()
-    if User.objects.filter(username__iexact=username).exists():
-        raise UsernameAlreadyExists()
+    _refuse_if_taken(email=email, username=username)
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -68,11 +65,24 @@ def user_register(
             )
     except IntegrityError:
         # Lost a race with a simultaneous registration: the unique constraints decided.
-        email_taken = email and User.objects.filter(email__iexact=email).exists()
-        raise EmailAlreadyExists() if email_taken else UsernameAlreadyExists() from None
+        _refuse_if_taken(email=email, username=username)
+        raise UsernameAlreadyExists() from None
     if email:
         email_verification_send(user=user)
     return user
+
+
+def _refuse_if_taken(*, email: str | None, username: str) -> None:
+    """The email is asked about first, and again after the username: a racing registration with the
+    same email may commit in between, and its (derived) username is not what this client sent."""
+
+    def email_taken() -> bool:
+        return bool(email) and User.objects.filter(email__iexact=email).exists()
+
+    if email_taken():
+        raise EmailAlreadyExists()
+    if User.objects.filter(username__iexact=username).exists():
+        raise EmailAlreadyExists() if email_taken() else UsernameAlreadyExists()
 
 
 def user_login(*, login: str, password: str, request=None) -> User:
