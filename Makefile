@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench bench-realtime install clean
 
 run: $(STAMP)
 	PORT=$(PORT) $(BIN)/python manage.py serve
@@ -19,6 +19,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Real-time: 1,000 Socket.IO clients, connect time, memory, REST-write-to-delivery latency (needs Redis).
+bench-realtime: $(STAMP)
+	$(BIN)/python -m bench.realtime $(BENCH_ARGS)
 
 install: $(STAMP)
 

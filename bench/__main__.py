@@ -51,6 +51,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=lambda value: [name.strip() for name in value.split(",") if name.strip()],
         help=f"comma-separated subset of: {', '.join(specs.BY_NAME)} (default: all but non-default ones)",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure the endpoints this many times over, one after the other; each row shows its median round (1)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     parser.add_argument("--worker-class", choices=["sync", "gthread"], default=DEFAULT_WORKER_CLASS)
     parser.add_argument("--worker-threads", type=int, default=4, help="threads per gthread worker (4)")
@@ -68,6 +74,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.connections is None:
         args.connections = DEFAULT_CONNECTIONS[args.scenario]
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     if args.connections < args.threads:
         parser.error("--connections must be at least --threads")
     return args
@@ -199,7 +207,13 @@ def context_lines(args, setup: dict, gunicorn: server.Gunicorn, load_before: flo
         f"{rail['search_route']}), {rail['bookings']:,} bookings",
         f"server: {gunicorn.describe()}",
         f"load: wrk, {args.threads} threads, {args.connections} connections, "
-        f"{args.warmup:g} s warm-up + {args.duration:g} s measured per endpoint",
+        f"{args.warmup:g} s warm-up + {args.duration:g} s measured per endpoint"
+        + (
+            f", {args.rounds} rounds: each row is the endpoint's median round by req/s, the ratio the median "
+            "of its rounds' ratios (lowest-highest)"
+            if args.rounds > 1
+            else ""
+        ),
     ]
     return [*lines, quiet] if quiet else lines
 
@@ -243,7 +257,12 @@ def main(argv: list[str] | None = None) -> int:
             stack.enter_context(gunicorn)
             bench = Bench(args, wrk, workdir, env, gunicorn)
             quiet = wait_for_quiet(args.max_load, args.max_load_wait)
-            rows = [bench.measure(endpoint) for endpoint in chosen]
+            rounds = []
+            for n in range(args.rounds):
+                if args.rounds > 1:
+                    say(f"round {n + 1} of {args.rounds}")
+                rounds.append([bench.measure(endpoint) for endpoint in chosen])
+            rows = report.combine_rounds(rounds) if args.rounds > 1 else rounds[0]
             phases = contention.run(bench, setup["rail"]["contention_trains"]) if contending else []
             server_log = gunicorn.log_lines()
         context = context_lines(args, setup, gunicorn, load_before, quiet)

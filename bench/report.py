@@ -1,9 +1,10 @@
 """The results table: printed to the terminal and written as markdown to bench/results/."""
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from statistics import median
 
 from bench.endpoints import Endpoint
 from bench.loadgen import Result
@@ -18,6 +19,30 @@ class Row:
     result: Result | None
     note: str = ""  # why there is no result (e.g. the endpoint answered 404 to the probe)
     cpu_ms: float = math.nan  # server CPU (all workers) per response while wrk ran
+    # With --rounds: the ratio to the ceiling in each round, and the errors of the rounds not shown.
+    round_ratios: tuple[float, ...] = ()
+    other_rounds_errors: int = 0
+
+
+def median_round(rows: list[Row]) -> Row:
+    """Of one endpoint's rounds, the one with the median req/s (the lower middle of an even count)."""
+    measured = sorted((row for row in rows if row.result), key=lambda row: row.result.rps)
+    return measured[(len(measured) - 1) // 2] if measured else rows[0]
+
+
+def combine_rounds(rounds: list[list[Row]]) -> list[Row]:
+    """One row per endpoint from several rounds of all of them: the median round, with every round's ratio."""
+    combined = []
+    for runs in zip(*rounds, strict=True):
+        chosen = median_round(list(runs))
+        ratios = []
+        for round_rows, row in zip(rounds, runs, strict=True):
+            ceiling = next((r.result for r in round_rows if r.endpoint.name == row.endpoint.ceiling), None)
+            if row.result and ceiling and ceiling.rps:
+                ratios.append(row.result.rps / ceiling.rps)
+        others = sum(sum(row.result.failures.values()) for row in runs if row.result and row is not chosen)
+        combined.append(replace(chosen, round_ratios=tuple(ratios), other_rounds_errors=others))
+    return combined
 
 
 def _errors(result: Result) -> str:
@@ -29,10 +54,18 @@ def _errors(result: Result) -> str:
     return text
 
 
+def _errors_of(row: Row) -> str:
+    text = _errors(row.result)
+    return text + f"; {row.other_rounds_errors} in other rounds" if row.other_rounds_errors else text
+
+
 def _ratio(row: Row, ceilings: dict[str, Result]) -> str:
     if row.endpoint.ceiling is None:
         return "ceiling"
     ceiling = ceilings.get(row.endpoint.ceiling)
+    if len(row.round_ratios) > 1:
+        low, high = min(row.round_ratios), max(row.round_ratios)
+        return f"{median(row.round_ratios):.2f} of {row.endpoint.ceiling} ({low:.2f}-{high:.2f})"
     if not ceiling or not ceiling.rps:
         return "?"
     return f"{row.result.rps / ceiling.rps:.2g} of {row.endpoint.ceiling}"
@@ -49,7 +82,7 @@ def cells(rows: list[Row]) -> list[list[str]]:
         rps = f"{r.rps:,.0f}" if r.rps >= 100 else f"{r.rps:.1f}"
         cpu = "-" if math.isnan(row.cpu_ms) else f"{row.cpu_ms:.2f}"
         table.append(
-            [row.endpoint.name, rps, f"{r.p50_ms:.1f}", f"{r.p99_ms:.1f}", cpu, _errors(r), _ratio(row, ceilings)]
+            [row.endpoint.name, rps, f"{r.p50_ms:.1f}", f"{r.p99_ms:.1f}", cpu, _errors_of(row), _ratio(row, ceilings)]
         )
     return table
 
