@@ -96,6 +96,7 @@ class Bench:
         self.gunicorn, self.base_url = gunicorn, gunicorn.base_url
         self.load = loadgen.Load(threads=args.threads, connections=args.connections, timeout_s=args.timeout)
         self.ceilings: dict[str, loadgen.Result] = {}
+        self.database_names = server.database_names(env)
 
     say = staticmethod(say)
 
@@ -140,11 +141,16 @@ class Bench:
         rate = warm.rps * 2 if warm else (ceiling.rps if ceiling else FALLBACK_RATE) * SINGLE_USE_MARGIN
         return self.single_use_pool(endpoint, "measured run", rate, self.args.duration)
 
+    def server_cpu(self) -> float | None:
+        """CPU seconds used so far by gunicorn (master and workers) and the database backends serving it."""
+        cpu = self.gunicorn.cpu_seconds()
+        return None if cpu is None else cpu + server.database_cpu_seconds(self.database_names)
+
     def load_and_drain(self, endpoint: Endpoint, pool: Path | None, seconds: float) -> tuple[loadgen.Result, float]:
         """The wrk result and the server CPU milliseconds per response while wrk ran (nan if unknown)."""
-        cpu_before = self.gunicorn.cpu_seconds()
+        cpu_before = self.server_cpu()
         result = loadgen.run(self.wrk, self.base_url, endpoint, pool, seconds, self.load)
-        cpu_after = self.gunicorn.cpu_seconds()
+        cpu_after = self.server_cpu()
         # wrk stops on time, but requests it had sent are still queued in the server; the next run must
         # not pay for them. /health/ queues behind them, so its answer means the backlog is gone.
         server.probe(self.base_url, "GET", "/health/", timeout=DRAIN_TIMEOUT_S)
@@ -171,6 +177,18 @@ class Bench:
             f"{cpu_ms:.2f} CPU ms/req"
         )
         return report.Row(endpoint, result, cpu_ms=cpu_ms)
+
+
+def paired(chosen: list[Endpoint]) -> list[Endpoint]:
+    """One round of --rounds: each endpoint right after its own ceiling, so that each ratio compares two
+    measurements seconds apart, not minutes (other work on the machine comes and goes in between)."""
+    order = []
+    for endpoint in chosen:
+        if endpoint.ceiling:
+            order += [specs.BY_NAME[endpoint.ceiling], endpoint]
+        elif not any(other.ceiling == endpoint.name for other in chosen):
+            order.append(endpoint)  # a ceiling nothing chosen is compared with
+    return order
 
 
 def git_revision() -> str:
@@ -209,8 +227,9 @@ def context_lines(args, setup: dict, gunicorn: server.Gunicorn, load_before: flo
         f"load: wrk, {args.threads} threads, {args.connections} connections, "
         f"{args.warmup:g} s warm-up + {args.duration:g} s measured per endpoint"
         + (
-            f", {args.rounds} rounds: each row is the endpoint's median round by req/s, the ratio the median "
-            "of its rounds' ratios (lowest-highest)"
+            f"; {args.rounds} rounds, each endpoint right after its ceiling: each row is the median measurement "
+            "by req/s, the ratio the median of each measurement's ratio to the ceiling just before it "
+            "(lowest-highest)"
             if args.rounds > 1
             else ""
         ),
@@ -257,16 +276,18 @@ def main(argv: list[str] | None = None) -> int:
             stack.enter_context(gunicorn)
             bench = Bench(args, wrk, workdir, env, gunicorn)
             quiet = wait_for_quiet(args.max_load, args.max_load_wait)
-            rounds = []
-            for n in range(args.rounds):
-                if args.rounds > 1:
+            if args.rounds == 1:
+                rows = [bench.measure(endpoint) for endpoint in chosen]
+            else:
+                rounds = []
+                for n in range(args.rounds):
                     say(f"round {n + 1} of {args.rounds}")
-                rounds.append([bench.measure(endpoint) for endpoint in chosen])
-            rows = report.combine_rounds(rounds) if args.rounds > 1 else rounds[0]
+                    rounds.append([bench.measure(endpoint) for endpoint in paired(chosen)])
+                rows = report.combine_rounds(rounds)
             phases = contention.run(bench, setup["rail"]["contention_trains"]) if contending else []
             server_log = gunicorn.log_lines()
         context = context_lines(args, setup, gunicorn, load_before, quiet)
-        ceiling = bench.ceilings.get("bare-auth")
+        ceiling = next((row.result for row in rows if row.endpoint.name == "bare-auth"), None)
         extra_plain = "\n\n" + contention.plain(phases, ceiling) if phases else ""
         print("\n".join(context) + "\n\n" + report.plain(rows) + extra_plain)
         path = report.save(report.markdown(rows, context, contention.markdown(phases, ceiling) if phases else ""))

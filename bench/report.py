@@ -10,7 +10,7 @@ from bench.endpoints import Endpoint
 from bench.loadgen import Result
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-COLUMNS = ["endpoint", "req/s", "p50 ms", "p99 ms", "CPU ms/req", "errors", "vs ceiling"]
+COLUMNS = ["endpoint", "req/s", "p50 ms", "p99 ms", "CPU ms/req", "errors", "vs ceiling", "CPU vs ceiling"]
 
 
 @dataclass(frozen=True)
@@ -18,30 +18,49 @@ class Row:
     endpoint: Endpoint
     result: Result | None
     note: str = ""  # why there is no result (e.g. the endpoint answered 404 to the probe)
-    cpu_ms: float = math.nan  # server CPU (all workers) per response while wrk ran
-    # With --rounds: the ratio to the ceiling in each round, and the errors of the rounds not shown.
+    cpu_ms: float = math.nan  # server CPU per response while wrk ran (Bench.server_cpu)
+    # With --rounds: each measurement's ratios to the ceiling measured just before it (req/s, and CPU per
+    # request the other way up), and the errors of the measurements not shown.
     round_ratios: tuple[float, ...] = ()
+    round_cpu_ratios: tuple[float, ...] = ()
     other_rounds_errors: int = 0
 
 
 def median_round(rows: list[Row]) -> Row:
-    """Of one endpoint's rounds, the one with the median req/s (the lower middle of an even count)."""
+    """Of one endpoint's measurements, the one with the median req/s (the lower middle of an even count)."""
     measured = sorted((row for row in rows if row.result), key=lambda row: row.result.rps)
     return measured[(len(measured) - 1) // 2] if measured else rows[0]
 
 
+def _ratios(row: Row, ceiling: Row | None) -> tuple[float, float]:
+    """(req/s over the ceiling's, the ceiling's CPU per request over this one's); nan when unknown."""
+    if not (row.result and ceiling and ceiling.result and ceiling.result.rps):
+        return math.nan, math.nan
+    cpu = ceiling.cpu_ms / row.cpu_ms if row.cpu_ms > 0 else math.nan
+    return row.result.rps / ceiling.result.rps, cpu
+
+
 def combine_rounds(rounds: list[list[Row]]) -> list[Row]:
-    """One row per endpoint from several rounds of all of them: the median round, with every round's ratio."""
+    """One row per endpoint from several rounds (a ceiling may be measured several times a round): its
+    median measurement, with the ratios of each to the ceiling measured just before it in its round."""
+    names = list(dict.fromkeys(row.endpoint.name for round_rows in rounds for row in round_rows))
+    runs: dict[str, list[Row]] = {name: [] for name in names}
+    ratios: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
+    for round_rows in rounds:
+        for i, row in enumerate(round_rows):
+            runs[row.endpoint.name].append(row)
+            before = [r for r in round_rows[:i] if r.endpoint.name == row.endpoint.ceiling]
+            if before:
+                ratios[row.endpoint.name].append(_ratios(row, before[-1]))
     combined = []
-    for runs in zip(*rounds, strict=True):
-        chosen = median_round(list(runs))
-        ratios = []
-        for round_rows, row in zip(rounds, runs, strict=True):
-            ceiling = next((r.result for r in round_rows if r.endpoint.name == row.endpoint.ceiling), None)
-            if row.result and ceiling and ceiling.rps:
-                ratios.append(row.result.rps / ceiling.rps)
-        others = sum(sum(row.result.failures.values()) for row in runs if row.result and row is not chosen)
-        combined.append(replace(chosen, round_ratios=tuple(ratios), other_rounds_errors=others))
+    for name in names:
+        chosen = median_round(runs[name])
+        others = sum(sum(row.result.failures.values()) for row in runs[name] if row.result and row is not chosen)
+        rps_ratios = tuple(r for r, _ in ratios[name] if not math.isnan(r))
+        cpu_ratios = tuple(c for _, c in ratios[name] if not math.isnan(c))
+        combined.append(
+            replace(chosen, round_ratios=rps_ratios, round_cpu_ratios=cpu_ratios, other_rounds_errors=others)
+        )
     return combined
 
 
@@ -59,31 +78,31 @@ def _errors_of(row: Row) -> str:
     return text + f"; {row.other_rounds_errors} in other rounds" if row.other_rounds_errors else text
 
 
-def _ratio(row: Row, ceilings: dict[str, Result]) -> str:
-    if row.endpoint.ceiling is None:
-        return "ceiling"
-    ceiling = ceilings.get(row.endpoint.ceiling)
-    if len(row.round_ratios) > 1:
-        low, high = min(row.round_ratios), max(row.round_ratios)
-        return f"{median(row.round_ratios):.2f} of {row.endpoint.ceiling} ({low:.2f}-{high:.2f})"
-    if not ceiling or not ceiling.rps:
-        return "?"
-    return f"{row.result.rps / ceiling.rps:.2g} of {row.endpoint.ceiling}"
+def _ratio_text(ratios: tuple[float, ...], single: float, ceiling: str) -> str:
+    if len(ratios) > 1:
+        return f"{median(ratios):.2f} of {ceiling} ({min(ratios):.2f}-{max(ratios):.2f})"
+    value = ratios[0] if ratios else single
+    return "?" if math.isnan(value) else f"{value:.2f} of {ceiling}"
 
 
 def cells(rows: list[Row]) -> list[list[str]]:
-    ceilings = {row.endpoint.name: row.result for row in rows if row.endpoint.ceiling is None and row.result}
+    ceilings = {row.endpoint.name: row for row in rows if row.endpoint.ceiling is None and row.result}
     table = []
     for row in rows:
         r = row.result
         if r is None:
-            table.append([row.endpoint.name, "-", "-", "-", "-", row.note, "-"])
+            table.append([row.endpoint.name, "-", "-", "-", "-", row.note, "-", "-"])
             continue
         rps = f"{r.rps:,.0f}" if r.rps >= 100 else f"{r.rps:.1f}"
         cpu = "-" if math.isnan(row.cpu_ms) else f"{row.cpu_ms:.2f}"
-        table.append(
-            [row.endpoint.name, rps, f"{r.p50_ms:.1f}", f"{r.p99_ms:.1f}", cpu, _errors_of(row), _ratio(row, ceilings)]
-        )
+        line = [row.endpoint.name, rps, f"{r.p50_ms:.1f}", f"{r.p99_ms:.1f}", cpu, _errors_of(row)]
+        if row.endpoint.ceiling is None:
+            table.append([*line, "ceiling", "ceiling"])
+            continue
+        rps_ratio, cpu_ratio = _ratios(row, ceilings.get(row.endpoint.ceiling))
+        line.append(_ratio_text(row.round_ratios, rps_ratio, row.endpoint.ceiling))
+        line.append(_ratio_text(row.round_cpu_ratios, cpu_ratio, row.endpoint.ceiling))
+        table.append(line)
     return table
 
 

@@ -140,6 +140,36 @@ def _cpu_seconds(pid: int) -> float:
     return (utime + stime) / os.sysconf("SC_CLK_TCK")
 
 
+def database_names(env: dict[str, str]) -> list[str]:
+    """The PostgreSQL databases the server under test uses (none for SQLite, MariaDB or no URL)."""
+    url = env.get("DATABASE_URL")
+    if not url or not urlsplit(url).scheme.startswith("postgres"):
+        return []
+    name = urlsplit(url).path.lstrip("/")
+    return [name, name + ANALYTICS_SUFFIX]
+
+
+def database_cpu_seconds(names: list[str]) -> float:
+    """CPU used so far by the live PostgreSQL backends serving these databases, when the server runs on this
+    machine (Linux): the database's share of a request. SQLite's runs in the server's own process; MariaDB's
+    threads share one process and cannot be told apart. A backend that exits between two readings takes its
+    CPU with it (the request log's flush thread reconnects for each batch), so this reads a little low."""
+    if not names:
+        return 0.0
+    markers = [f" {name} ".encode() for name in names]
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes()
+            if title.startswith(b"postgres: ") and any(marker in title for marker in markers):
+                total += _cpu_seconds(int(entry.name))
+        except OSError:  # gone meanwhile
+            continue
+    return total
+
+
 class Gunicorn:
     def __init__(self, env: dict[str, str], *, workers: int, worker_class: str, threads: int, log: Path):
         self.port = _free_port()
