@@ -11,6 +11,7 @@ from collections import defaultdict
 STALE_AFTER_SECONDS = 90
 REFRESH_EVERY_SECONDS = 30
 USERS_KEY = "presence:users"
+PRESENCE_REDIS_CONNECTIONS = 20
 
 
 def presence_key(user_id: int) -> str:
@@ -59,7 +60,12 @@ class RedisPresence:
     def __init__(self, url: str):
         import redis.asyncio
 
-        self._redis = redis.asyncio.Redis.from_url(url)
+        # A bounded pool that waits for a free connection: a burst of a thousand handshakes must not
+        # open a thousand Redis sockets (measured: the process ran out of file descriptors).
+        pool = redis.asyncio.BlockingConnectionPool.from_url(
+            url, max_connections=PRESENCE_REDIS_CONNECTIONS, timeout=10
+        )
+        self._redis = redis.asyncio.Redis(connection_pool=pool)
 
     async def connect(self, user_id: int, sid: str) -> bool:
         async with self._redis.pipeline(transaction=True) as pipe:
