@@ -8,10 +8,11 @@ import atexit
 import logging
 import os
 import threading
+import time
 from collections import deque
 
 from django.conf import settings
-from django.db import connections, router
+from django.db import OperationalError, connections, router
 
 from trackbase.analytics.models import RequestLog
 
@@ -19,6 +20,7 @@ logger = logging.getLogger(__name__)
 
 # How long stopping waits for a flush already under way before giving up on the thread.
 STOP_TIMEOUT_SECONDS = 5.0
+WRITE_ATTEMPTS = 4
 
 
 class RequestLogBuffer:
@@ -74,15 +76,26 @@ class RequestLogBuffer:
 
     def _write(self, rows: deque[dict]) -> int:
         try:
-            RequestLog.objects.bulk_create(
-                [RequestLog(**row) for row in rows], batch_size=settings.REQUEST_LOG_BATCH_SIZE
-            )
+            self._insert_with_retry([RequestLog(**row) for row in rows])
         except Exception as exc:  # best effort by design: a broken store costs log rows, never requests
             logger.warning(
                 "request log flush failed; entries dropped", extra={"dropped": len(rows), "error": repr(exc)}
             )
             return 0
         return len(rows)
+
+    @staticmethod
+    def _insert_with_retry(entries: list) -> None:
+        # A lock held for a moment (a deadlock victim, a busy SQLite table) is not a broken store: retry
+        # briefly before dropping the batch.
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                RequestLog.objects.bulk_create(entries, batch_size=settings.REQUEST_LOG_BATCH_SIZE)
+                return
+            except OperationalError:
+                if attempt == WRITE_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * 2**attempt)
 
     def _start_thread(self) -> None:
         # The interval is fixed for the thread's life: a setting changed at runtime (tests) must not turn its
