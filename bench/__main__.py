@@ -55,7 +55,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--rounds",
         type=int,
         default=1,
-        help="measure the endpoints this many times over, one after the other; each row shows its median round (1)",
+        help="measure everything this many times, each endpoint right after its ceiling; rows show the median (1)",
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     parser.add_argument("--worker-class", choices=["sync", "gthread"], default=DEFAULT_WORKER_CLASS)
@@ -141,10 +141,15 @@ class Bench:
         rate = warm.rps * 2 if warm else (ceiling.rps if ceiling else FALLBACK_RATE) * SINGLE_USE_MARGIN
         return self.single_use_pool(endpoint, "measured run", rate, self.args.duration)
 
-    def server_cpu(self) -> float | None:
-        """CPU seconds used so far by gunicorn (master and workers) and the database backends serving it."""
-        cpu = self.gunicorn.cpu_seconds()
-        return None if cpu is None else cpu + server.database_cpu_seconds(self.database_names)
+    def server_cpu(self) -> dict[int, float] | None:
+        """CPU seconds used so far by each gunicorn process and each database backend serving them."""
+        by_process = self.gunicorn.cpu_by_process()
+        return None if by_process is None else by_process | server.database_cpu(self.database_names)
+
+    def cpu_ms_per_request(self, before, after, requests: int) -> float:
+        if before is None or after is None or not requests:
+            return math.nan
+        return server.cpu_used(before, after) * 1000 / requests
 
     def load_and_drain(self, endpoint: Endpoint, pool: Path | None, seconds: float) -> tuple[loadgen.Result, float]:
         """The wrk result and the server CPU milliseconds per response while wrk ran (nan if unknown)."""
@@ -154,8 +159,7 @@ class Bench:
         # wrk stops on time, but requests it had sent are still queued in the server; the next run must
         # not pay for them. /health/ queues behind them, so its answer means the backlog is gone.
         server.probe(self.base_url, "GET", "/health/", timeout=DRAIN_TIMEOUT_S)
-        known = cpu_before is not None and cpu_after is not None and result.requests
-        return result, (cpu_after - cpu_before) * 1000 / result.requests if known else math.nan
+        return result, self.cpu_ms_per_request(cpu_before, cpu_after, result.requests)
 
     def measure(self, endpoint: Endpoint) -> report.Row:
         probe_value, warm_pool = self.warmup_pool(endpoint)
@@ -189,6 +193,25 @@ def paired(chosen: list[Endpoint]) -> list[Endpoint]:
         elif not any(other.ceiling == endpoint.name for other in chosen):
             order.append(endpoint)  # a ceiling nothing chosen is compared with
     return order
+
+
+def measure_all(bench: Bench, chosen: list[Endpoint], rounds: int) -> list[report.Row]:
+    if rounds == 1:
+        return [bench.measure(endpoint) for endpoint in chosen]
+    measured = []
+    for n in range(rounds):
+        say(f"round {n + 1} of {rounds}")
+        measured.append([bench.measure(endpoint) for endpoint in paired(chosen)])
+    return report.combine_rounds(measured)
+
+
+def publish(rows: list[report.Row], phases: list[contention.Phase], context: list[str]) -> None:
+    """Print the tables and write them to bench/results/."""
+    ceiling = next((row.result for row in rows if row.endpoint.name == "bare-auth"), None)
+    extra_plain = "\n\n" + contention.plain(phases, ceiling) if phases else ""
+    print("\n".join(context) + "\n\n" + report.plain(rows) + extra_plain)
+    path = report.save(report.markdown(rows, context, contention.markdown(phases, ceiling) if phases else ""))
+    print(f"\nwritten to {path.relative_to(server.PROJECT_DIR)}")
 
 
 def git_revision() -> str:
@@ -276,22 +299,10 @@ def main(argv: list[str] | None = None) -> int:
             stack.enter_context(gunicorn)
             bench = Bench(args, wrk, workdir, env, gunicorn)
             quiet = wait_for_quiet(args.max_load, args.max_load_wait)
-            if args.rounds == 1:
-                rows = [bench.measure(endpoint) for endpoint in chosen]
-            else:
-                rounds = []
-                for n in range(args.rounds):
-                    say(f"round {n + 1} of {args.rounds}")
-                    rounds.append([bench.measure(endpoint) for endpoint in paired(chosen)])
-                rows = report.combine_rounds(rounds)
+            rows = measure_all(bench, chosen, args.rounds)
             phases = contention.run(bench, setup["rail"]["contention_trains"]) if contending else []
             server_log = gunicorn.log_lines()
-        context = context_lines(args, setup, gunicorn, load_before, quiet)
-        ceiling = next((row.result for row in rows if row.endpoint.name == "bare-auth"), None)
-        extra_plain = "\n\n" + contention.plain(phases, ceiling) if phases else ""
-        print("\n".join(context) + "\n\n" + report.plain(rows) + extra_plain)
-        path = report.save(report.markdown(rows, context, contention.markdown(phases, ceiling) if phases else ""))
-        print(f"\nwritten to {path.relative_to(server.PROJECT_DIR)}")
+        publish(rows, phases, context_lines(args, setup, gunicorn, load_before, quiet))
         if server_log:
             keep_hint = f"kept in {gunicorn.log}" if args.keep else "--keep keeps the file"
             print(f"\nserver log: {len(server_log)} lines ({keep_hint}); the last ones:")

@@ -100,8 +100,7 @@ def _windowed(bench, name: str, train: dict, pool, window_s: float) -> Phase:
     result = loadgen.run_window(bench.wrk, bench.base_url, endpoint, pool, window_s, DRAIN_S, bench.load)
     cpu_after = bench.server_cpu()
     server.probe(bench.base_url, "GET", "/health/", timeout=60)
-    known = cpu_before is not None and cpu_after is not None and result.requests
-    cpu_ms = (cpu_after - cpu_before) * 1000 / result.requests if known else math.nan
+    cpu_ms = bench.cpu_ms_per_request(cpu_before, cpu_after, result.requests)
     phase = Phase(name, train["seats"], result, cpu_ms, json.loads(bench.seed("audit", str(train["id"]))))
     bench.say(
         f"{name}: {result.statuses.get(201, 0):,} bookings in {result.active_s or 0:.1f} s, {result.rps:,.1f} req/s, "

@@ -149,25 +149,31 @@ def database_names(env: dict[str, str]) -> list[str]:
     return [name, name + ANALYTICS_SUFFIX]
 
 
-def database_cpu_seconds(names: list[str]) -> float:
-    """CPU used so far by the live PostgreSQL backends serving these databases, when the server runs on this
-    machine (Linux): the database's share of a request. SQLite's runs in the server's own process; MariaDB's
-    threads share one process and cannot be told apart. A backend that exits between two readings takes its
-    CPU with it (the request log's flush thread reconnects for each batch), so this reads a little low."""
+def database_cpu(names: list[str]) -> dict[int, float]:
+    """CPU seconds used so far by each live PostgreSQL backend serving these databases, when the server runs
+    on this machine (Linux): the database's share of the requests. SQLite's runs in the server's own
+    process; MariaDB's threads share one process and cannot be told apart."""
     if not names:
-        return 0.0
+        return {}
     markers = [f" {name} ".encode() for name in names]
-    total = 0.0
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             title = (entry / "cmdline").read_bytes()
             if title.startswith(b"postgres: ") and any(marker in title for marker in markers):
-                total += _cpu_seconds(int(entry.name))
+                found[int(entry.name)] = _cpu_seconds(int(entry.name))
         except OSError:  # gone meanwhile
             continue
-    return total
+    return found
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two readings of {pid: seconds}. A process that started in between counts in
+    full; one that ended took its last CPU with it and counts for nothing (so on PostgreSQL this reads a
+    little low: connections past DB_CONN_MAX_AGE and the request log's flush connection end and reconnect)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 class Gunicorn:
@@ -225,15 +231,20 @@ class Gunicorn:
             time.sleep(0.2)
         raise RuntimeError(f"gunicorn did not answer /health/ within {READY_TIMEOUT_S}s:\n{self.log_tail()}")
 
-    def cpu_seconds(self) -> float | None:
-        """CPU time used so far by the master and its workers (Linux): steadier than req/s on a busy box."""
+    def cpu_by_process(self) -> dict[int, float] | None:
+        """CPU seconds used so far by the master and each worker (Linux): steadier than req/s on a busy box."""
         pids = [self.process.pid]
         try:
             for task in Path(f"/proc/{self.process.pid}/task").iterdir():
                 pids += [int(pid) for pid in (task / "children").read_text().split()]
-            return sum(_cpu_seconds(pid) for pid in pids)
+            return {pid: _cpu_seconds(pid) for pid in pids}
         except OSError:
             return None
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time used so far by the master and its workers."""
+        by_process = self.cpu_by_process()
+        return None if by_process is None else sum(by_process.values())
 
     def log_lines(self) -> list[str]:
         return self.log.read_text(errors="replace").splitlines() if self.log.exists() else []

@@ -96,46 +96,14 @@ def start_shape(name: str, stack: ExitStack, env: dict[str, str], workdir: Path,
 
 
 def run_shape(name: str, args, workdir: Path) -> tuple[ShapeResult, list[str]]:
-    result = ShapeResult(name, clients=args.clients)
     with ExitStack() as stack:
-        db_env, _ = stack.enter_context(server.database(os.environ.get("DATABASE_URL"), keep=args.keep))
-        env = server.base_env(workdir / "data", db_env) | {"JWT_ACCESS_MINUTES": str(JWT_ACCESS_MINUTES)}
-        env = shapes.shape_env(name, env, redis_url=args.redis_url)
-        if name == shapes.PRODUCTION:
-            shapes.flush_redis(args.redis_url)
-            stack.callback(shapes.flush_redis, args.redis_url)
-        say(f"{name}: migrating and seeding {args.clients} users")
-        server.migrate(env)
-        setup = json.loads(
-            seed(env, "setup", f"--users={args.clients}", f"--followers={args.room}", f"--password={SEED_PASSWORD}")
-        )
-        env = server.unthrottled(env, setup["throttle_scopes"])
+        env, setup = prepare(name, stack, args, workdir)
         running = start_shape(name, stack, env, workdir, args)
         say(f"{name}: started {running.description}")
         quiet = wait_for_quiet(args.max_load, args.max_load_wait)
         tokens_path = workdir / "tokens.json"
         seed(env, "tokens", f"--out={tokens_path}")
-        pid = running.socketio.pid
-        result.rss_before_kib = shapes.rss_kib(pid)
-        inbox = load.Inbox()
-        loads = load.start_load(
-            running.socketio_url,
-            tokens_path,
-            clients=args.clients,
-            processes=args.client_processes,
-            timeout=args.connect_timeout,
-            inbox=inbox,
-            log=workdir / "clients.log",
-        )
-        for client_process in loads:
-            stack.callback(client_process.stop)  # before the servers stop: the stack unwinds in reverse
-        say(f"{name}: connecting {args.clients} clients from {len(loads)} load process(es)")
-        cpu_before = shapes.cpu_seconds(pid)
-        load.connect_phase(loads, result, timeout=args.connect_timeout + 60)
-        result.server_cpu_s = shapes.cpu_seconds(pid) - cpu_before
-        time.sleep(SETTLE_S)
-        result.rss_after_kib = shapes.rss_kib(pid)
-        say(f"{name}: {result.connected} connected in {result.wall_s:.2f} s; {args.writes} writes")
+        result, inbox = connect(running, stack, args, tokens_path, workdir)
         running.check_alive()
         writer = load.Writer(running.rest_url, json.loads(tokens_path.read_text())["admin"], setup["train_number"])
         load.delivery_phase(
@@ -149,11 +117,52 @@ def run_shape(name: str, args, workdir: Path) -> tuple[ShapeResult, list[str]]:
         )
         result.dropped = len(inbox.dropped)
         if name == shapes.PRODUCTION:
-            result.job_start_ms, result.job_run_ms = rqjobs.breakdown(env["REDIS_URL"], result.sent_at)
+            result.job_ms = rqjobs.breakdown(env["REDIS_URL"], result.sent_at)
         raw = {"followers": setup["followers"], "deliveries": inbox.by_event, "dropped": inbox.dropped}
         (workdir / "raw.json").write_text(json.dumps(raw | {"connect_s": result.connect_s}))  # for --keep
-        context = [f"{name}: {running.description}; {quiet}", f"{name} database: {setup['database']}"]
-    return result, context
+    return result, [f"{name}: {running.description}; {quiet}", f"{name} database: {setup['database']}"]
+
+
+def prepare(name: str, stack: ExitStack, args, workdir: Path) -> tuple[dict[str, str], dict]:
+    """A fresh database (and Redis database), migrated and seeded: (the servers' env, the seed's facts)."""
+    db_env, _ = stack.enter_context(server.database(os.environ.get("DATABASE_URL"), keep=args.keep))
+    env = server.base_env(workdir / "data", db_env) | {"JWT_ACCESS_MINUTES": str(JWT_ACCESS_MINUTES)}
+    env = shapes.shape_env(name, env, redis_url=args.redis_url)
+    if name == shapes.PRODUCTION:
+        shapes.flush_redis(args.redis_url)
+        stack.callback(shapes.flush_redis, args.redis_url)
+    say(f"{name}: migrating and seeding {args.clients} users")
+    server.migrate(env)
+    setup = json.loads(
+        seed(env, "setup", f"--users={args.clients}", f"--followers={args.room}", f"--password={SEED_PASSWORD}")
+    )
+    return server.unthrottled(env, setup["throttle_scopes"]), setup
+
+
+def connect(running: shapes.Running, stack: ExitStack, args, tokens: Path, workdir: Path):
+    """Every client connects at once: their times, the server's CPU and memory around it. -> (result, inbox)"""
+    result, pid = ShapeResult(running.name, clients=args.clients), running.socketio.pid
+    result.rss_before_kib = shapes.rss_kib(pid)
+    inbox = load.Inbox()
+    loads = load.start_load(
+        running.socketio_url,
+        tokens,
+        clients=args.clients,
+        processes=args.client_processes,
+        timeout=args.connect_timeout,
+        inbox=inbox,
+        log=workdir / "clients.log",
+    )
+    for client_process in loads:
+        stack.callback(client_process.stop)  # before the servers stop: the stack unwinds in reverse
+    say(f"{running.name}: connecting {args.clients} clients from {len(loads)} load process(es)")
+    cpu_before = shapes.cpu_seconds(pid)
+    load.connect_phase(loads, result, timeout=args.connect_timeout + 60)
+    result.server_cpu_s = shapes.cpu_seconds(pid) - cpu_before
+    time.sleep(SETTLE_S)
+    result.rss_after_kib = shapes.rss_kib(pid)
+    say(f"{running.name}: {result.connected} connected in {result.wall_s:.2f} s; {args.writes} writes")
+    return result, inbox
 
 
 def git_revision() -> str:
@@ -183,19 +192,37 @@ def notes(results: list[ShapeResult], room: int) -> list[str]:
         "engine.io OPEN, the JWT check and its user query); all clients start at once, so it includes queueing"
     )
     for r in results:
-        if r.job_start_ms:
-            lines.append(
-                f"{r.shape}, medians per write from RQ's job timestamps: request sent -> job started "
-                f"{percentile(r.job_start_ms, 50):.0f} ms (REST, commit, enqueue, the worker's fork); the job "
-                f"{percentile(r.job_run_ms, 50):.0f} ms (notifications_send and its {r.room} publishes)"
-            )
+        lines += job_lines(r)
         if r.strays:
             lines.append(
                 f"{r.shape}: {r.strays} strays, notifications for non-followers: Redis pub/sub ignores the database "
                 "number, so another trackbase on the same Redis server publishes on the same `socketio` channel"
             )
         if r.connect_errors:
-            lines.append(f"{r.shape} connect failures: {r.connect_errors}")
+            lines.append(
+                f"{r.shape} connect failures: {r.connect_errors} (python-socketio's 'Unexpected connection error': "
+                "the server answered the namespace CONNECT neither way within --connect-timeout; see its log, --keep)"
+            )
+    return lines
+
+
+def job_lines(r: ShapeResult) -> list[str]:
+    """The production latency split by RQ's job timestamps (the median write), and the slowest write."""
+    lines = []
+    if r.job_ms:
+        to_start, running = [start for start, _ in r.job_ms.values()], [run for _, run in r.job_ms.values()]
+        lines.append(
+            f"{r.shape}, medians per write from RQ's job timestamps: request sent -> job started "
+            f"{percentile(to_start, 50):.0f} ms (REST, commit, enqueue, the worker's fork); the job "
+            f"{percentile(running, 50):.0f} ms (notifications_send and its {r.room} publishes)"
+        )
+    slowest = max(r.slowest_ms, key=r.slowest_ms.get, default=None)
+    if slowest is not None:
+        line = f"{r.shape}, slowest write (event {slowest}): its last delivery {r.slowest_ms[slowest]:.0f} ms"
+        if slowest in r.job_ms:
+            start, run = r.job_ms[slowest]
+            line += f"; its job started {start:.0f} ms after the request and ran {run:.0f} ms"
+        lines.append(line)
     return lines
 
 

@@ -3,6 +3,7 @@ notifications they time."""
 
 import http.client
 import json
+import math
 import queue
 import random
 import subprocess
@@ -165,7 +166,9 @@ def delivery_phase(
         result.sent_at[event_id] = sent_at
         result.expected += len(members)
         result.rest_ms.append((answered - sent) * 1000)
-        result.latency_ms += [(received - sent) * 1000 for user, received in receipts if user in members]
+        latencies = [(received - sent) * 1000 for user, received in receipts if user in members]
+        result.latency_ms += latencies
+        result.slowest_ms[event_id] = max(latencies, default=math.nan)
         result.strays += sum(1 for user, _ in receipts if user not in room)
         # A random gap: writes at a fixed period would lock into phase with the embedded worker's 0.5 s poll.
         time.sleep(random.uniform(*GAP_S))

@@ -39,8 +39,9 @@ class ShapeResult:
     rest_ms: list[float] = field(default_factory=list)  # REST request sent -> its 201 read
     strays: int = 0  # notifications received by clients that follow no train
     sent_at: dict[int, datetime] = field(default_factory=dict)  # event id -> when its write was sent (UTC)
-    job_start_ms: list[float] = field(default_factory=list)  # production: write sent -> its RQ job started
-    job_run_ms: list[float] = field(default_factory=list)  # production: the job's run (emits included)
+    slowest_ms: dict[int, float] = field(default_factory=dict)  # event id -> its last delivery's latency
+    # production, per event id: (write sent -> its RQ job started, the job's run with its emits), ms
+    job_ms: dict[int, tuple[float, float]] = field(default_factory=dict)
     note: str = ""
 
     @property

@@ -22,13 +22,14 @@ def job_times(redis_url: str) -> dict[int, tuple[datetime, datetime]]:
         connection.close()
 
 
-def breakdown(redis_url: str, sends: dict[int, datetime]) -> tuple[list[float], list[float]]:
-    """Per measured write: (ms from sending the request to its job starting, ms the job ran)."""
+def breakdown(redis_url: str, sends: dict[int, datetime]) -> dict[int, tuple[float, float]]:
+    """Per measured write's event id: (ms from sending the request to its job starting, ms the job ran)."""
     times = job_times(redis_url)
-    to_start, running = [], []
-    for event_id, sent in sends.items():
-        if event_id in times:
-            started, ended = times[event_id]
-            to_start.append((started - sent).total_seconds() * 1000)
-            running.append((ended - started).total_seconds() * 1000)
-    return to_start, running
+    return {
+        event_id: (
+            (times[event_id][0] - sent).total_seconds() * 1000,
+            (times[event_id][1] - times[event_id][0]).total_seconds() * 1000,
+        )
+        for event_id, sent in sends.items()
+        if event_id in times
+    }
