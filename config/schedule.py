@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from trackbase.core.scheduler import PeriodicJob
 
-JOBS = [
+JOBS: list[PeriodicJob] = [
     # Enqueue push messages that are due (retries, lost enqueues) and take back those a dead worker claimed.
     PeriodicJob(
         name="push_outbox_sweep", task="trackbase.notifications.tasks.push_outbox_sweep", every=timedelta(minutes=1)

@@ -6,4 +6,9 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
+        from django.urls import register_converter
+
         from trackbase.core import checks  # noqa: F401  (registers the system checks)
+        from trackbase.core.routing import IdConverter
+
+        register_converter(IdConverter, "id")
