@@ -14,6 +14,7 @@ import pytest
 from django.db import connection, connections
 from django_tasks_db.models import DBTaskResult
 
+from trackbase.core import scheduler
 from trackbase.core.models import PeriodicJobRun
 from trackbase.core.scheduler import PeriodicJob, run_pending
 
@@ -32,7 +33,7 @@ def database_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
-def test_schedulers_in_threads_racing_for_one_tick_enqueue_once():
+def race_in_threads() -> list:
     job = PeriodicJob(name="race", task=PROBE, every=timedelta(hours=1))
     start = threading.Barrier(RACERS)
     outcomes, errors = [], []
@@ -52,12 +53,26 @@ def test_schedulers_in_threads_racing_for_one_tick_enqueue_once():
         thread.start()
     for thread in threads:
         thread.join()
-
     assert errors == []
+    return outcomes
+
+
+def test_schedulers_in_threads_racing_for_one_tick_enqueue_once():
+    outcomes = race_in_threads()
+
     assert sorted(len(outcome.enqueued) for outcome in outcomes) == [0] * (RACERS - 1) + [1]
     assert all(outcome.failed == [] for outcome in outcomes)
     assert DBTaskResult.objects.filter(task_path=PROBE).count() == 1
     assert PeriodicJobRun.objects.filter(name="race").count() == 1
+
+
+def test_control_without_the_claim_every_racer_enqueues(monkeypatch):
+    # The guard removed (enqueue with no claim): the counts above would see it.
+    monkeypatch.setattr(
+        scheduler, "job_claim_and_enqueue", lambda *, job, tick: bool(scheduler.import_string(job.task).enqueue())
+    )
+    race_in_threads()
+    assert DBTaskResult.objects.filter(task_path=PROBE).count() == RACERS
 
 
 def _child_database_url() -> str:
