@@ -1,10 +1,10 @@
 """The wellness domain's errors, with stable codes (the /api/v1/ layer shows them as they are)."""
 
-from trackbase.core.errors import Conflict, DomainError, Forbidden, NotFound
+from trackbase.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 
-def invalid(field: str, message: str) -> DomainError:
-    return DomainError("Some fields are invalid.", code="VALIDATION_ERROR", status=400, errors={field: [message]})
+def invalid(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(errors={field: [message]})
 
 
 class GroupNotFound(NotFound):

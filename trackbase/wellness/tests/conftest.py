@@ -1,7 +1,7 @@
 import pytest
 
 from trackbase.accounts.tests.factories import UserFactory
-from trackbase.conftest import client_for
+from trackbase.core.testing import client_for
 from trackbase.wellness.models import Membership, Role
 from trackbase.wellness.services.groups import group_create
 

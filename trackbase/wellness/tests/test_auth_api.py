@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from trackbase.accounts.models import User
-from trackbase.conftest import client_for
+from trackbase.core.testing import client_for
 from trackbase.wellness.tests.conftest import data_of, error_of
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 
 from trackbase.accounts.tests.factories import UserFactory
-from trackbase.conftest import client_for
+from trackbase.core.testing import client_for
 from trackbase.notifications.models import Notification
 from trackbase.wellness import rules
 from trackbase.wellness.models import Group, Membership, Role
