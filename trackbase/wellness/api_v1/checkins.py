@@ -13,8 +13,17 @@ from trackbase.wellness.services import checkins as services
 TAGS = ["wellness check-ins"]
 
 
+class ScoreField(serializers.IntegerField):
+    """A JSON integer only: DRF's own also takes "5", 5.0 and true, which a score must not be."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def score():
-    return serializers.IntegerField(min_value=rules.SCORE_MIN, max_value=rules.SCORE_MAX)
+    return ScoreField(min_value=rules.SCORE_MIN, max_value=rules.SCORE_MAX)
 
 
 class CheckInFields(serializers.Serializer):
