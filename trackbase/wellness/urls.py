@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from trackbase.wellness.api_v1 import auth, checkins, groups, notifications
+from trackbase.wellness.api_v1 import analytics, auth, checkins, groups, notifications
 
 urlpatterns = [
     path("api/v1/auth/register", auth.RegisterApi.as_view(), name="v1-auth-register"),
@@ -27,6 +27,10 @@ urlpatterns = [
     path("api/v1/checkins/history", checkins.CheckInHistoryApi.as_view(), name="v1-checkin-history"),
     path("api/v1/checkins/group/<id:group_id>", checkins.GroupCheckInsApi.as_view(), name="v1-checkins-group"),
     path("api/v1/checkins/<id:checkin_id>", checkins.CheckInDetailApi.as_view(), name="v1-checkin"),
+    path("api/v1/analytics/personal", analytics.PersonalApi.as_view(), name="v1-analytics-personal"),
+    path("api/v1/analytics/group/<id:group_id>", analytics.GroupApi.as_view(), name="v1-analytics-group"),
+    path("api/v1/analytics/comparison", analytics.ComparisonApi.as_view(), name="v1-analytics-comparison"),
+    path("api/v1/analytics/insights", analytics.InsightsApi.as_view(), name="v1-analytics-insights"),
     path("api/v1/notifications", notifications.NotificationListApi.as_view(), name="v1-notifications"),
     path(
         "api/v1/notifications/read-all",
