@@ -52,3 +52,19 @@ def checkin_list_for_group(*, user, group_id: int, week: date | None = None) -> 
     if week:
         checkins = checkins.filter(week_start_date=week)
     return checkins.select_related("user").order_by("-week_start_date", "-id")
+
+
+def user_search(*, user, query: str):
+    """Active users whose username contains `query` (case-insensitive), the caller excluded."""
+    from trackbase.accounts.models import User
+
+    return User.objects.filter(username__icontains=query, is_active=True).exclude(pk=user.pk).order_by("username")
+
+
+def export_for(*, user) -> dict:
+    """Everything the wellness side holds about the user, for data portability."""
+    memberships = Membership.objects.filter(user=user).select_related("group").order_by("joined_at")
+    return {
+        "memberships": list(memberships),
+        "checkins": list(CheckIn.objects.filter(user=user).select_related("user").order_by("week_start_date", "id")),
+    }

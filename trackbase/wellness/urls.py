@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from trackbase.wellness.api_v1 import analytics, auth, checkins, groups, notifications
+from trackbase.wellness.api_v1 import analytics, auth, checkins, groups, notifications, users
 
 urlpatterns = [
     path("api/v1/auth/register", auth.RegisterApi.as_view(), name="v1-auth-register"),
@@ -14,6 +14,12 @@ urlpatterns = [
     path("api/v1/auth/forgot-password", auth.ForgotPasswordApi.as_view(), name="v1-auth-forgot-password"),
     path("api/v1/auth/reset-password", auth.ResetPasswordApi.as_view(), name="v1-auth-reset-password"),
     path("api/v1/auth/verify-email", auth.VerifyEmailApi.as_view(), name="v1-auth-verify-email"),
+    path("api/v1/users/profile", users.ProfileApi.as_view(), name="v1-user-profile"),
+    path("api/v1/users/account", users.AccountApi.as_view(), name="v1-user-account"),
+    path("api/v1/users/avatar", users.AvatarApi.as_view(), name="v1-user-avatar"),
+    path("api/v1/users/search", users.SearchApi.as_view(), name="v1-user-search"),
+    path("api/v1/users/export", users.ExportApi.as_view(), name="v1-user-export"),
+    path("api/v1/migrate/local-storage", users.LocalStorageMigrateApi.as_view(), name="v1-migrate-local-storage"),
     path("api/v1/groups", groups.GroupListApi.as_view(), name="v1-groups"),
     path("api/v1/groups/join", groups.GroupJoinApi.as_view(), name="v1-group-join"),
     path("api/v1/groups/<id:group_id>", groups.GroupDetailApi.as_view(), name="v1-group"),
