@@ -99,63 +99,70 @@ class V1ApiView(APIView):
         return Response(body, status=problem["status"], headers=headers)
 
 
+# --- Schema (documentation only: `ok`, `paginate` and the handler render) ---------------------------------
+class V1PaginationSerializer(serializers.Serializer):
+    page = serializers.IntegerField()
+    limit = serializers.IntegerField()
+    total = serializers.IntegerField()
+    totalPages = serializers.IntegerField()
+
+
+class V1MetaSerializer(serializers.Serializer):
+    timestamp = serializers.DateTimeField()
+    version = serializers.CharField()
+    requestId = serializers.CharField()
+
+
+class V1PageMetaSerializer(V1MetaSerializer):
+    pagination = V1PaginationSerializer()
+
+
+class V1ErrorBodySerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable UPPER_SNAKE error code.")
+    message = serializers.CharField()
+    details = serializers.JSONField(required=False, help_text="Field errors: field -> messages.")
+
+
+class V1ErrorMetaSerializer(serializers.Serializer):
+    timestamp = serializers.DateTimeField()
+    requestId = serializers.CharField()
+
+
+class V1ErrorSerializer(serializers.Serializer):
+    success = serializers.BooleanField(help_text="Always false.")
+    error = V1ErrorBodySerializer()
+    meta = V1ErrorMetaSerializer()
+
+
+_envelopes: dict[tuple, type] = {}
+
+
 def enveloped(serializer, *, name: str | None = None, many: bool = False, paginated: bool = False):
-    """The schema of a success envelope around `serializer` (documentation only; `ok` renders it)."""
-    from drf_spectacular.utils import inline_serializer
-
-    if serializer is None:
-        label, data = name or "Empty", serializers.JSONField(allow_null=True, help_text="null")
-    else:
-        base = serializer if isinstance(serializer, type) else type(serializer)
-        label = name or base.__name__.removesuffix("Output")
-        data = base(many=True) if many or paginated else base(allow_null=True)
-    fields = {
-        "success": serializers.BooleanField(),
-        "data": data,
-        "message": serializers.CharField(required=False),
-        "meta": inline_serializer(f"V1Meta{'Paged' if paginated else ''}", _meta_fields(paginated)),
-    }
-    return inline_serializer(f"V1{label}{'Page' if paginated else 'List' if many else ''}", fields)
-
-
-def _meta_fields(paginated: bool) -> dict:
-    from drf_spectacular.utils import inline_serializer
-
-    fields = {
-        "timestamp": serializers.DateTimeField(),
-        "version": serializers.CharField(),
-        "requestId": serializers.CharField(),
-    }
-    if paginated:
-        fields["pagination"] = inline_serializer(
-            "V1Pagination",
-            {name: serializers.IntegerField() for name in ("page", "limit", "total", "totalPages")},
+    """The success envelope around `serializer` (None: `data` is null or a small object) for the schema."""
+    base = None if serializer is None else serializer if isinstance(serializer, type) else type(serializer)
+    key = (base, name, many, paginated)
+    if key not in _envelopes:
+        label = name or (
+            "Empty"
+            if base is None
+            else getattr(getattr(base, "Meta", None), "ref_name", None) or base.__name__.removesuffix("Output")
         )
-    return fields
-
-
-def _error_serializer():
-    from drf_spectacular.utils import inline_serializer
-
-    return inline_serializer(
-        "V1Error",
-        {
-            "success": serializers.BooleanField(),
-            "error": inline_serializer(
-                "V1ErrorBody",
-                {
-                    "code": serializers.CharField(),
-                    "message": serializers.CharField(),
-                    "details": serializers.JSONField(required=False),
-                },
-            ),
-            "meta": inline_serializer(
-                "V1ErrorMeta", {"timestamp": serializers.DateTimeField(), "requestId": serializers.CharField()}
-            ),
-        },
-    )
+        label = label.removeprefix("V1")
+        if base is None:
+            data = serializers.JSONField(allow_null=True)
+        else:
+            data = base(many=True) if many or paginated else base(allow_null=True)
+        suffix = "Page" if paginated else "List" if many else ""
+        fields = {
+            "success": serializers.BooleanField(help_text="Always true."),
+            "data": data,
+            "message": serializers.CharField(required=False),
+            "meta": V1PageMetaSerializer() if paginated else V1MetaSerializer(),
+        }
+        _envelopes[key] = type(f"V1{label}{suffix}EnvelopeSerializer", (serializers.Serializer,), fields)
+    return _envelopes[key]
 
 
 def errors(*statuses: int) -> dict:
     """`responses={200: ..., **errors(400, 401, 404)}`: each documented with the error envelope."""
-    return {status_code: _error_serializer() for status_code in statuses}
+    return {status_code: V1ErrorSerializer for status_code in statuses}

@@ -80,7 +80,7 @@ class InsightOutput(serializers.Serializer):
     numbers = serializers.DictField(help_text="The numbers the rule fired on.")
 
 
-class PersonalApi(WellnessApi):
+class V1PersonalApi(WellnessApi):
     @extend_schema(
         parameters=[RangeFilter],
         responses={200: enveloped(PersonalOutput), **errors(400, 401)},
@@ -92,7 +92,7 @@ class PersonalApi(WellnessApi):
         return ok(PersonalOutput(analytics.personal(user=request.user, weeks=weeks)).data)
 
 
-class GroupApi(WellnessApi):
+class V1GroupApi(WellnessApi):
     @extend_schema(
         parameters=[RangeFilter],
         responses={200: enveloped(GroupAnalyticsOutput), **errors(400, 401, 404)},
@@ -105,7 +105,7 @@ class GroupApi(WellnessApi):
         return ok(GroupAnalyticsOutput(data).data)
 
 
-class ComparisonApi(WellnessApi):
+class V1ComparisonApi(WellnessApi):
     @extend_schema(
         parameters=[RangeFilter],
         responses={200: enveloped(ComparisonOutput), **errors(400, 401)},
@@ -117,7 +117,7 @@ class ComparisonApi(WellnessApi):
         return ok(ComparisonOutput(analytics.comparison(user=request.user, weeks=weeks)).data)
 
 
-class InsightsApi(WellnessApi):
+class V1InsightsApi(WellnessApi):
     @extend_schema(
         responses={200: enveloped(InsightOutput, many=True), **errors(401)},
         tags=TAGS,

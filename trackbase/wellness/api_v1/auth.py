@@ -33,7 +33,7 @@ class PublicApi(WellnessApi):
     permission_classes = [AllowAny]
 
 
-class RegisterApi(PublicApi):
+class V1RegisterApi(PublicApi):
     throttle_classes = [scoped("register")]
 
     class InputSerializer(serializers.Serializer):
@@ -72,7 +72,7 @@ class RegisterApi(PublicApi):
         return session(user, request, status.HTTP_201_CREATED, "Account created.")
 
 
-class LoginApi(PublicApi):
+class V1LoginApi(PublicApi):
     throttle_classes = [scoped("login")]
 
     class InputSerializer(serializers.Serializer):
@@ -104,7 +104,7 @@ class LoginApi(PublicApi):
         return session(user, request, message="Login successful.")
 
 
-class PinLoginApi(PublicApi):
+class V1PinLoginApi(PublicApi):
     throttle_classes = [scoped("login")]
 
     class InputSerializer(serializers.Serializer):
@@ -122,7 +122,7 @@ class PinLoginApi(PublicApi):
         return session(user, request, message="Login successful.")
 
 
-class PinApi(WellnessApi):
+class V1PinApi(WellnessApi):
     throttle_classes = [scoped("password_reset")]
 
     class InputSerializer(serializers.Serializer):
@@ -143,7 +143,7 @@ class PinApi(WellnessApi):
         return ok(UserOutput(user, context={"request": request}).data, message="PIN updated.")
 
 
-class RefreshApi(PublicApi):
+class V1RefreshApi(PublicApi):
     throttle_classes = [scoped("token_refresh")]
 
     class InputSerializer(serializers.Serializer):
@@ -160,7 +160,7 @@ class RefreshApi(PublicApi):
         return ok({"accessToken": tokens["access"], "refreshToken": tokens["refresh"]})
 
 
-class LogoutApi(WellnessApi):
+class V1LogoutApi(WellnessApi):
     class InputSerializer(serializers.Serializer):
         refreshToken = serializers.CharField(required=False, max_length=4096)
 
@@ -179,7 +179,7 @@ class LogoutApi(WellnessApi):
         return ok(None, message="Logged out successfully")
 
 
-class ForgotPasswordApi(PublicApi):
+class V1ForgotPasswordApi(PublicApi):
     throttle_classes = [scoped("password_reset")]
 
     class InputSerializer(serializers.Serializer):
@@ -196,7 +196,7 @@ class ForgotPasswordApi(PublicApi):
         return ok(None, message="Reset link sent")
 
 
-class ResetPasswordApi(PublicApi):
+class V1ResetPasswordApi(PublicApi):
     throttle_classes = [scoped("password_reset")]
 
     class InputSerializer(serializers.Serializer):
@@ -214,7 +214,7 @@ class ResetPasswordApi(PublicApi):
         return ok(None, message="Password reset successful")
 
 
-class VerifyEmailApi(PublicApi):
+class V1VerifyEmailApi(PublicApi):
     throttle_classes = [scoped("email_verify")]
 
     class InputSerializer(serializers.Serializer):

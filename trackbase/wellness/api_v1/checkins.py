@@ -49,7 +49,7 @@ def _one(checkin, http_status=status.HTTP_200_OK, message=None):
     return ok(CheckInOutput(checkin).data if checkin else None, http_status=http_status, message=message)
 
 
-class CheckInListApi(WellnessApi):
+class V1CheckInListApi(WellnessApi):
     class InputSerializer(CheckInFields):
         groupId = serializers.IntegerField(source="group_id", min_value=1, max_value=2**63 - 1)
 
@@ -76,7 +76,7 @@ class CheckInListApi(WellnessApi):
         )
 
 
-class CheckInCurrentApi(WellnessApi):
+class V1CheckInCurrentApi(WellnessApi):
     class FilterSerializer(serializers.Serializer):
         groupId = serializers.IntegerField(source="group_id", min_value=1, max_value=2**63 - 1)
 
@@ -91,7 +91,7 @@ class CheckInCurrentApi(WellnessApi):
         return _one(selectors.checkin_current(user=request.user, **filters))
 
 
-class CheckInDetailApi(WellnessApi):
+class V1CheckInDetailApi(WellnessApi):
     class InputSerializer(CheckInFields):
         pass
 
@@ -111,7 +111,7 @@ class CheckInDetailApi(WellnessApi):
         return ok(http_status=status.HTTP_204_NO_CONTENT)
 
 
-class GroupCheckInsApi(WellnessApi):
+class V1GroupCheckInsApi(WellnessApi):
     class FilterSerializer(serializers.Serializer):
         weekStartDate = serializers.DateField(source="week", required=False)
 
@@ -127,7 +127,7 @@ class GroupCheckInsApi(WellnessApi):
         return paginate(request, rows, serializer=CheckInOutput)
 
 
-class CheckInHistoryApi(WellnessApi):
+class V1CheckInHistoryApi(WellnessApi):
     @extend_schema(
         parameters=[HistoryFilter, PageParams],
         responses={200: enveloped(CheckInOutput, paginated=True), **errors(400, 401)},

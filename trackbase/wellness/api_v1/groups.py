@@ -26,7 +26,7 @@ def _group(group, request, http_status=status.HTTP_200_OK, message=None):
     return ok(GroupOutput(group, context={"request": request}).data, http_status=http_status, message=message)
 
 
-class GroupListApi(WellnessApi):
+class V1GroupListApi(WellnessApi):
     @extend_schema(
         request=GroupSettingsInput,
         responses={201: enveloped(GroupOutput), **errors(400, 401)},
@@ -48,8 +48,9 @@ class GroupListApi(WellnessApi):
         return paginate(request, selectors.group_list_for_user(user=request.user), serializer=GroupOutput)
 
 
-class GroupDetailApi(WellnessApi):
+class V1GroupDetailApi(WellnessApi):
     @extend_schema(
+        operation_id="api_v1_group_detail",
         responses={200: enveloped(GroupOutput), **errors(401, 404)},
         tags=TAGS,
         summary="A group's details (members only)",
@@ -74,7 +75,7 @@ class GroupDetailApi(WellnessApi):
         return ok(http_status=status.HTTP_204_NO_CONTENT)
 
 
-class GroupJoinApi(WellnessApi):
+class V1GroupJoinApi(WellnessApi):
     class InputSerializer(serializers.Serializer):
         accessCode = serializers.CharField(max_length=32)
 
@@ -91,7 +92,7 @@ class GroupJoinApi(WellnessApi):
         return _group(group, request, message="Joined the group.")
 
 
-class GroupLeaveApi(WellnessApi):
+class V1GroupLeaveApi(WellnessApi):
     @extend_schema(
         request=None,
         responses={200: enveloped(None), **errors(401, 404)},
@@ -103,7 +104,7 @@ class GroupLeaveApi(WellnessApi):
         return ok({"groupDeleted": deleted}, message="Left the group.")
 
 
-class GroupMembersApi(WellnessApi):
+class V1GroupMembersApi(WellnessApi):
     @extend_schema(
         parameters=[PageParams],
         responses={200: enveloped(MemberOutput, paginated=True), **errors(400, 401, 404)},
@@ -115,7 +116,7 @@ class GroupMembersApi(WellnessApi):
         return paginate(request, members, serializer=MemberOutput, context={"request": request})
 
 
-class GroupMemberApi(WellnessApi):
+class V1GroupMemberApi(WellnessApi):
     class InputSerializer(serializers.Serializer):
         role = serializers.ChoiceField(choices=Role.choices)
 
@@ -140,7 +141,7 @@ class GroupMemberApi(WellnessApi):
         return ok(http_status=status.HTTP_204_NO_CONTENT)
 
 
-class GroupInviteApi(WellnessApi):
+class V1GroupInviteApi(WellnessApi):
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=150)
 
@@ -155,7 +156,7 @@ class GroupInviteApi(WellnessApi):
         return ok(None, message="Invitation sent.")
 
 
-class GroupAccessCodeApi(WellnessApi):
+class V1GroupAccessCodeApi(WellnessApi):
     @extend_schema(
         request=None,
         responses={200: enveloped(GroupOutput), **errors(401, 403, 404)},

@@ -12,7 +12,7 @@ from trackbase.wellness.api_v1.serializers import NotificationOutput
 TAGS = ["wellness notifications"]
 
 
-class NotificationListApi(WellnessApi):
+class V1NotificationListApi(WellnessApi):
     class FilterSerializer(serializers.Serializer):
         unread = serializers.BooleanField(required=False, default=False)
 
@@ -29,7 +29,7 @@ class NotificationListApi(WellnessApi):
         return paginate(request, rows, serializer=NotificationOutput, unreadCount=unread)
 
 
-class NotificationReadApi(WellnessApi):
+class V1NotificationReadApi(WellnessApi):
     @extend_schema(
         request=None,
         responses={200: enveloped(NotificationOutput), **errors(401, 404)},
@@ -41,7 +41,7 @@ class NotificationReadApi(WellnessApi):
         return ok(NotificationOutput(notification).data)
 
 
-class NotificationReadAllApi(WellnessApi):
+class V1NotificationReadAllApi(WellnessApi):
     @extend_schema(
         request=None, responses={200: enveloped(None), **errors(401)}, tags=TAGS, summary="Mark every notification read"
     )
@@ -49,7 +49,7 @@ class NotificationReadAllApi(WellnessApi):
         return ok({"markedRead": services.notifications_mark_all_read(user=request.user)})
 
 
-class NotificationDetailApi(WellnessApi):
+class V1NotificationDetailApi(WellnessApi):
     @extend_schema(responses={204: None, **errors(401, 404)}, tags=TAGS, summary="Delete a notification")
     def delete(self, request, notification_id: int):
         services.notification_delete(user=request.user, notification_id=notification_id)

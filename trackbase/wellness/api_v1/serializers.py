@@ -6,6 +6,9 @@ from trackbase.wellness.models import Frequency, Role
 
 
 class UserOutput(serializers.Serializer):
+    class Meta:
+        ref_name = "V1User"
+
     id = serializers.IntegerField()
     username = serializers.CharField()
     email = serializers.EmailField(allow_null=True)
@@ -37,6 +40,9 @@ def avatar_url(user, request) -> str | None:
 class PublicUserOutput(serializers.Serializer):
     """What other users may see of someone: never the email."""
 
+    class Meta:
+        ref_name = "V1PublicUser"
+
     id = serializers.IntegerField()
     username = serializers.CharField()
     avatarUrl = serializers.SerializerMethodField()
@@ -46,15 +52,24 @@ class PublicUserOutput(serializers.Serializer):
 
 
 class SessionOutput(serializers.Serializer):
+    class Meta:
+        ref_name = "V1Session"
+
     accessToken = serializers.CharField()
     refreshToken = serializers.CharField()
 
 
 class AuthOutput(SessionOutput):
+    class Meta:
+        ref_name = "V1Auth"
+
     user = UserOutput()
 
 
 class GroupOutput(serializers.Serializer):
+    class Meta:
+        ref_name = "V1Group"
+
     id = serializers.IntegerField()
     name = serializers.CharField()
     description = serializers.CharField()
@@ -70,6 +85,9 @@ class GroupOutput(serializers.Serializer):
 
 
 class MemberOutput(serializers.Serializer):
+    class Meta:
+        ref_name = "V1Member"
+
     userId = serializers.IntegerField(source="user_id")
     username = serializers.CharField(source="user.username")
     avatarUrl = serializers.SerializerMethodField()
@@ -81,6 +99,9 @@ class MemberOutput(serializers.Serializer):
 
 
 class CheckInOutput(serializers.Serializer):
+    class Meta:
+        ref_name = "V1CheckIn"
+
     id = serializers.IntegerField()
     userId = serializers.IntegerField(source="user_id")
     username = serializers.CharField(source="user.username")
@@ -98,6 +119,9 @@ class CheckInOutput(serializers.Serializer):
 
 
 class NotificationOutput(serializers.Serializer):
+    class Meta:
+        ref_name = "V1Notification"
+
     id = serializers.IntegerField()
     type = serializers.CharField()
     title = serializers.CharField()

@@ -27,7 +27,7 @@ def _me(user, request, message=None):
     return ok(UserOutput(user, context={"request": request}).data, message=message)
 
 
-class ProfileApi(WellnessApi):
+class V1ProfileApi(WellnessApi):
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=30)
         email = serializers.EmailField(allow_null=True, allow_blank=True, max_length=254)
@@ -53,7 +53,7 @@ class ProfileApi(WellnessApi):
         return _me(accounts.profile_update(user=request.user, **fields), request, "Profile updated.")
 
 
-class AccountApi(WellnessApi):
+class V1AccountApi(WellnessApi):
     @extend_schema(
         responses={204: None, **errors(401)},
         tags=TAGS,
@@ -64,7 +64,7 @@ class AccountApi(WellnessApi):
         return ok(http_status=status.HTTP_204_NO_CONTENT)
 
 
-class AvatarApi(WellnessApi):
+class V1AvatarApi(WellnessApi):
     parser_classes = [MultiPartParser]
 
     class InputSerializer(serializers.Serializer):
@@ -86,7 +86,7 @@ class AvatarApi(WellnessApi):
         return ok(http_status=status.HTTP_204_NO_CONTENT)
 
 
-class SearchApi(WellnessApi):
+class V1SearchApi(WellnessApi):
     class FilterSerializer(serializers.Serializer):
         q = serializers.CharField(min_length=SEARCH_MIN, max_length=30)
 
@@ -117,7 +117,7 @@ class ExportOutput(serializers.Serializer):
     notifications = NotificationOutput(many=True)
 
 
-class ExportApi(WellnessApi):
+class V1ExportApi(WellnessApi):
     @extend_schema(
         responses={200: enveloped(ExportOutput), **errors(401)},
         tags=TAGS,
@@ -154,7 +154,7 @@ class ImportOutput(serializers.Serializer):
     skipped = serializers.IntegerField()
 
 
-class LocalStorageMigrateApi(WellnessApi):
+class V1LocalStorageMigrateApi(WellnessApi):
     class InputSerializer(serializers.Serializer):
         groupId = serializers.IntegerField(source="group_id", min_value=1, max_value=2**63 - 1)
         checkIns = LocalCheckInInput(source="checkins", many=True, max_length=services.IMPORT_MAX_ROWS)
