@@ -28,6 +28,7 @@ PIN_PATTERN = re.compile(r"[0-9]{4}")
 PIN_MAX_FAILURES = 5
 PIN_WINDOW = timedelta(minutes=15)
 PIN_LOCK = timedelta(minutes=15)
+FAILURE_BUCKET_SECONDS = 60
 PIN_RULE = "The PIN is exactly 4 digits."
 
 
@@ -80,7 +81,7 @@ def pin_login(*, username: str, pin: str) -> User:
     if not check_password(pin or "", user.pin_hash):
         _count_failure(user.pk)
         raise InvalidCredentials()
-    cache.delete(_failures_key(user.pk))
+    _forget_failures(user.pk)
     now = timezone.now()
     User.objects.filter(pk=user.pk).update(last_login=now, last_login_at=now, last_active_at=now)
     user.last_login = user.last_login_at = user.last_active_at = now
@@ -94,7 +95,7 @@ def pin_set(*, user: User, pin: str, current_password: str | None = None, curren
         raise CurrentCredentialWrong()
     user.pin_hash = make_password(pin)
     user.save(update_fields=["pin_hash", "updated_at"])
-    cache.delete(_failures_key(user.pk))
+    _forget_failures(user.pk)
     return user
 
 
@@ -106,8 +107,16 @@ def _proves_identity(user: User, *, current_password: str | None, current_pin: s
     return not user.pin_hash and not user.has_usable_password()
 
 
-def _failures_key(user_id: int) -> str:
-    return f"pin:failures:{user_id}"
+def _bucket_keys(user_id: int) -> list[str]:
+    """The failure counters of the last PIN_WINDOW, one per minute. Minute buckets on this process's clock
+    (not the cache's expiry) make the window exact to a minute and identical on Redis and in local memory."""
+    now = int(time.time() // FAILURE_BUCKET_SECONDS)
+    buckets = int(PIN_WINDOW.total_seconds() // FAILURE_BUCKET_SECONDS)
+    return [f"pin:failures:{user_id}:{index}" for index in range(now - buckets + 1, now + 1)]
+
+
+def _forget_failures(user_id: int) -> None:
+    cache.delete_many(_bucket_keys(user_id))
 
 
 def _lock_key(user_id: int) -> str:
@@ -121,15 +130,15 @@ def _refuse_if_locked(user_id: int) -> None:
 
 
 def _count_failure(user_id: int) -> None:
-    key = _failures_key(user_id)
-    # add() starts the window only on the first failure; incr() is atomic on Redis and in local memory.
-    cache.add(key, 0, timeout=int(PIN_WINDOW.total_seconds()))
+    keys = _bucket_keys(user_id)
+    expiry = int(PIN_WINDOW.total_seconds()) + 2 * FAILURE_BUCKET_SECONDS  # clean-up only
+    # add() then incr(): atomic on Redis and in local memory, so parallel guesses all count.
+    cache.add(keys[-1], 0, timeout=expiry)
     try:
-        failures = cache.incr(key)
-    except ValueError:  # the window expired between add() and incr()
-        cache.add(key, 1, timeout=int(PIN_WINDOW.total_seconds()))
-        failures = 1
-    if failures >= PIN_MAX_FAILURES:
+        cache.incr(keys[-1])
+    except ValueError:  # evicted between add() and incr()
+        cache.add(keys[-1], 1, timeout=expiry)
+    if sum(cache.get_many(keys).values()) >= PIN_MAX_FAILURES:
         lock = int(PIN_LOCK.total_seconds())
-        cache.set(_lock_key(user_id), time.time() + lock, timeout=lock)
-        cache.delete(key)
+        cache.set(_lock_key(user_id), time.time() + lock, timeout=lock + FAILURE_BUCKET_SECONDS)
+        _forget_failures(user_id)

@@ -189,3 +189,21 @@ def test_verify_email(anon_client, django_capture_on_commit_callbacks):
     error_of(anon_client.post("/api/v1/auth/verify-email", {"token": "nope"}), 400, "VERIFICATION_TOKEN_INVALID")
     data_of(anon_client.post("/api/v1/auth/verify-email", {"token": token}))
     assert User.objects.get(username="verifier").email_verified
+
+
+def test_five_wrong_pins_within_fifteen_minutes_lock(anon_client, pin_user, time_machine):
+    time_machine.move_to(START, tick=False)
+    for _ in range(4):
+        error_of(anon_client.post("/api/v1/auth/pin-login", {"username": "pinny", "pin": "0000"}), 401)
+    time_machine.shift(14 * 60)
+    error_of(anon_client.post("/api/v1/auth/pin-login", {"username": "pinny", "pin": "0000"}), 401)
+    error_of(anon_client.post("/api/v1/auth/pin-login", {"username": "pinny", "pin": "4821"}), 429, "ACCOUNT_LOCKED")
+
+
+def test_a_right_pin_clears_the_failures(anon_client, pin_user, time_machine):
+    time_machine.move_to(START, tick=False)
+    for _ in range(4):
+        anon_client.post("/api/v1/auth/pin-login", {"username": "pinny", "pin": "0000"})
+    data_of(anon_client.post("/api/v1/auth/pin-login", {"username": "pinny", "pin": "4821"}))
+    error_of(anon_client.post("/api/v1/auth/pin-login", {"username": "pinny", "pin": "0000"}), 401)
+    data_of(anon_client.post("/api/v1/auth/pin-login", {"username": "pinny", "pin": "4821"}))
