@@ -1,8 +1,8 @@
 """Seed 002's routes under /api/v1/, spelt as the seed spells them."""
 
-from django.urls import path
+from django.urls import path, re_path
 
-from trackbase.wellness.api_v1 import analytics, auth, checkins, groups, notifications, users
+from trackbase.wellness.api_v1 import analytics, auth, base, checkins, groups, notifications, users
 
 urlpatterns = [
     path("api/v1/auth/register", auth.V1RegisterApi.as_view(), name="v1-auth-register"),
@@ -53,4 +53,6 @@ urlpatterns = [
         notifications.V1NotificationReadApi.as_view(),
         name="v1-notification-read",
     ),
+    # Last: any other /api/v1/ path answers 404 in the envelope (not as problem+json).
+    re_path(r"^api/v1/", base.V1NoEndpointApi.as_view(schema=None)),
 ]

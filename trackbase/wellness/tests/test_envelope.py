@@ -39,3 +39,18 @@ def test_it_rejects_out_of_range_pages(owner_client):
     error_of(owner_client.get("/api/v1/groups?limit=1000"), 400, "VALIDATION_ERROR")
     error_of(owner_client.get("/api/v1/groups?page=0"), 400, "VALIDATION_ERROR")
     assert data_of(owner_client.get("/api/v1/groups?page=9")) == []
+
+
+def test_unknown_v1_paths_and_out_of_range_ids_are_404_in_the_envelope(owner_client, anon_client):
+    error_of(anon_client.get("/api/v1/nothing-here"), 404, "NOT_FOUND")
+    error_of(anon_client.delete("/api/v1/groups/1/nothing"), 404, "NOT_FOUND")
+    error_of(owner_client.get(f"/api/v1/groups/{2**64}"), 404, "NOT_FOUND")
+
+
+def test_a_wrong_method_is_405_in_the_envelope(owner_client):
+    error_of(owner_client.patch("/api/v1/groups/join", {}), 405, "METHOD_NOT_ALLOWED")
+
+
+def test_routes_answer_with_and_without_the_trailing_slash(owner_client):
+    data_of(owner_client.post("/api/v1/groups/", {"name": "Slash"}, format="json"), 201)
+    assert len(data_of(owner_client.get("/api/v1/groups/"))) == 1
