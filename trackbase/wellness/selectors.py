@@ -5,6 +5,7 @@ from datetime import date
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from trackbase.accounts.models import User
 from trackbase.wellness import rules
 from trackbase.wellness.models import CheckIn, Group, Membership
 from trackbase.wellness.services.groups import membership_of
@@ -56,8 +57,6 @@ def checkin_list_for_group(*, user, group_id: int, week: date | None = None) -> 
 
 def user_search(*, user, query: str):
     """Active users whose username contains `query` (case-insensitive), the caller excluded."""
-    from trackbase.accounts.models import User
-
     return User.objects.filter(username__icontains=query, is_active=True).exclude(pk=user.pk).order_by("username")
 
 

@@ -40,12 +40,9 @@ def _check_timezone(name: str) -> None:
         raise invalid("timezone", "Unknown time zone; use an IANA name such as Europe/Berlin.")
 
 
-def membership_of(*, user, group_id: int, lock: bool = False) -> Membership:
+def membership_of(*, user, group_id: int) -> Membership:
     """The caller's membership; outsiders cannot tell a group they are not in from a missing one (404)."""
-    memberships = Membership.objects.select_related("group")
-    if lock:
-        memberships = memberships.select_for_update()
-    membership = memberships.filter(group_id=group_id, user=user).first()
+    membership = Membership.objects.select_related("group").filter(group_id=group_id, user=user).first()
     if membership is None:
         raise GroupNotFound()
     return membership
