@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from trackbase.core import views as core_views
@@ -25,6 +25,9 @@ urlpatterns = [
         ]
     ),
 ]
+
+if settings.SERVE_MEDIA:
+    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", core_views.media_file))
 
 handler400 = core_views.bad_request
 handler403 = core_views.permission_denied

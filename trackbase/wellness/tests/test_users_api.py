@@ -211,3 +211,11 @@ def test_weekly_reminders_reach_members_without_a_check_in_once(owner, group, me
 def test_no_reminder_outside_the_groups_reminder_hour(group, member):
     assert reminders_send(now=datetime(2026, 3, 8, 18, 10, tzinfo=UTC) - timedelta(hours=2)) == 0
     assert rules.reminder_due(datetime(2026, 3, 8, 18, 10), frequency="weekly")
+
+
+def test_the_stored_avatar_is_served(owner_client, client):
+    url = data_of(owner_client.post("/api/v1/users/avatar", {"avatar": image_file()}, format="multipart"))["avatarUrl"]
+    response = client.get(url.removeprefix("http://testserver"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/webp"
+    assert b"".join(response.streaming_content)[:4] == b"RIFF"
