@@ -24,3 +24,12 @@ def friend_checked_in(*, member_ids: list[int], payload: dict) -> None:
     if member_ids:
         rooms = [user_room(user_id) for user_id in member_ids]
         transaction.on_commit(functools.partial(realtime.emit_to_room, rooms, "friend-checked-in", payload))
+
+
+def member_gone(group_id: int, user_id: int) -> None:
+    """A member left or was removed: their open connections leave the group's room."""
+    transaction.on_commit(functools.partial(realtime.remove_user_from_room, user_id, group_room(group_id)))
+
+
+def group_gone(group_id: int) -> None:
+    transaction.on_commit(functools.partial(realtime.close_room, group_room(group_id)))

@@ -107,6 +107,7 @@ def group_delete(*, user, group_id: int) -> None:
         membership = membership_of(user=user, group_id=group_id)
         _require_admin(membership)
         events.group_updated(group_id, "settings-changed", {"deleted": True})
+        events.group_gone(group_id)
         Group.objects.filter(pk=group_id).delete()
 
 
@@ -145,8 +146,10 @@ def group_leave(*, user, group_id: int) -> bool:
 def _remove(membership: Membership) -> bool:
     group_id = membership.group_id
     others = Membership.objects.filter(group_id=group_id).exclude(pk=membership.pk)
+    events.member_gone(group_id, membership.user_id)
     if not others.exists():
         Group.objects.filter(pk=group_id).delete()
+        events.group_gone(group_id)
         return True
     membership.delete()
     Group.objects.filter(pk=group_id).update(member_count=F("member_count") - 1)

@@ -200,3 +200,38 @@ def test_a_refused_join_announces_nothing(owner, emitted, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         error_of(join(UserFactory(), small), 409)
     assert emitted == []
+
+
+@pytest.fixture
+def room_changes(monkeypatch):
+    changes = []
+    monkeypatch.setattr(
+        "trackbase.realtime.services.remove_user_from_room",
+        lambda user_id, room: changes.append(("leave", user_id, room)),
+    )
+    monkeypatch.setattr("trackbase.realtime.services.close_room", lambda room: changes.append(("close", room)))
+    return changes
+
+
+def test_members_who_go_leave_the_group_room(
+    owner, owner_client, group, member, room_changes, emitted, django_capture_on_commit_callbacks
+):
+    third = UserFactory()
+    data_of(join(third, group))
+    room = f"group:{group.pk}"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert owner_client.delete(f"/api/v1/groups/{group.pk}/members/{third.pk}").status_code == 204
+        data_of(client_for(member).post(f"/api/v1/groups/{group.pk}/leave"))
+        data_of(owner_client.post(f"/api/v1/groups/{group.pk}/leave"))  # the last one: the group goes
+    assert room_changes == [
+        ("leave", third.pk, room),
+        ("leave", member.pk, room),
+        ("leave", owner.pk, room),
+        ("close", room),
+    ]
+
+
+def test_a_deleted_group_closes_its_room(owner_client, group, room_changes, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert owner_client.delete(f"/api/v1/groups/{group.pk}").status_code == 204
+    assert room_changes == [("close", f"group:{group.pk}")]
