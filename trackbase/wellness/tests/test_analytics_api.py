@@ -107,3 +107,9 @@ def test_another_users_data_never_enters_personal_numbers(owner, group):
     stranger = UserFactory()
     checkin(stranger, group, 0)
     assert data_of(client_for(owner).get("/api/v1/analytics/personal"))["averages"]["checkIns"] == 0
+
+
+def test_an_outsider_sees_none_of_the_groups_numbers(owner, outsider_client, group):
+    checkin(owner, group, 0)
+    assert data_of(outsider_client.get("/api/v1/analytics/personal"))["averages"]["checkIns"] == 0
+    assert data_of(outsider_client.get("/api/v1/analytics/comparison")) == {"weeks": 12, "you": None, "groups": []}

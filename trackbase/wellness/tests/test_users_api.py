@@ -219,3 +219,14 @@ def test_the_stored_avatar_is_served(owner_client, client):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/webp"
     assert b"".join(response.streaming_content)[:4] == b"RIFF"
+
+
+def test_an_outsider_sees_only_their_own_profile_and_no_emails_in_search(outsider_client, owner, outsider, group):
+    assert data_of(outsider_client.get("/api/v1/users/profile"))["id"] == outsider.pk
+    found = data_of(outsider_client.get("/api/v1/users/search?q=own"))
+    assert found == [{"id": owner.pk, "username": "owner", "avatarUrl": None}]
+    error_of(
+        outsider_client.post("/api/v1/migrate/local-storage", {"groupId": group.pk, "checkIns": []}, format="json"),
+        404,
+        "GROUP_NOT_FOUND",
+    )
