@@ -72,8 +72,12 @@ def pin_account_register(*, username: str, pin: str) -> User:
 
 
 def pin_login(*, username: str, pin: str) -> User:
-    """Check a username + PIN; wrong PINs count towards the account's lockout."""
-    user = User.objects.filter(username__iexact=(username or "").strip(), is_active=True).first()
+    """Check a username (or an account's email) + PIN; wrong PINs count towards the account's lockout."""
+    login = (username or "").strip()
+    users = User.objects.filter(is_active=True)
+    user = users.filter(username__iexact=login).first() or (
+        users.filter(email__iexact=login).first() if "@" in login else None
+    )
     if user is None or not user.pin_hash:
         make_password(pin or "0000")  # the same cost as a real check: timing does not reveal accounts
         raise InvalidCredentials()

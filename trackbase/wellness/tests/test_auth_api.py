@@ -207,3 +207,9 @@ def test_a_right_pin_clears_the_failures(anon_client, pin_user, time_machine):
     data_of(anon_client.post("/api/v1/auth/pin-login", {"username": "pinny", "pin": "4821"}))
     error_of(anon_client.post("/api/v1/auth/pin-login", {"username": "pinny", "pin": "0000"}), 401)
     data_of(anon_client.post("/api/v1/auth/pin-login", {"username": "pinny", "pin": "4821"}))
+
+
+def test_a_password_account_with_a_pin_signs_in_by_email_and_pin(owner, owner_client, anon_client):
+    data_of(owner_client.put("/api/v1/auth/pin", {"pin": "1357", "currentPassword": "Correct-Horse-9"}, format="json"))
+    data_of(anon_client.post("/api/v1/auth/login", {"email": owner.email, "password": "1357"}))
+    data_of(anon_client.post("/api/v1/auth/login", {"email": owner.email, "password": "Correct-Horse-9"}))
