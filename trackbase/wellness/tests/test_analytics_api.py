@@ -1,6 +1,8 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from trackbase.accounts.tests.factories import UserFactory
 from trackbase.core.testing import client_for
@@ -113,3 +115,21 @@ def test_an_outsider_sees_none_of_the_groups_numbers(owner, outsider_client, gro
     checkin(owner, group, 0)
     assert data_of(outsider_client.get("/api/v1/analytics/personal"))["averages"]["checkIns"] == 0
     assert data_of(outsider_client.get("/api/v1/analytics/comparison")) == {"weeks": 12, "you": None, "groups": []}
+
+
+def test_group_analytics_cost_the_same_queries_however_many_check_ins(owner, group):
+    client = client_for(owner)
+    data_of(client.get("/api/v1/analytics/personal"))  # the first request also stamps last_active_at
+    members = [owner] + [UserFactory() for _ in range(4)]
+    for user in members[1:]:
+        Membership.objects.create(group=group, user=user)
+
+    def queries_for(weeks: range) -> int:
+        for user in members:
+            for weeks_ago in weeks:
+                checkin(user, group, weeks_ago)
+        with CaptureQueriesContext(connection) as captured:
+            data_of(client.get(f"/api/v1/analytics/group/{group.pk}?weeks=104"))
+        return len(captured)
+
+    assert queries_for(range(0, 5)) == queries_for(range(5, 50))
