@@ -21,7 +21,7 @@ JOBS: list[PeriodicJob] = [
     ),
     # Each group's reminder hour is local (Sunday 18:00 in its time zone); an hourly tick meets every zone.
     PeriodicJob(
-        name="wellness-weekly-reminders",
+        name="wellness_weekly_reminders",
         task="trackbase.wellness.tasks.send_weekly_reminders",
         every=timedelta(hours=1),
     ),
