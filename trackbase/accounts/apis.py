@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trackbase.accounts import services
-from trackbase.accounts.serializers import AuthOutput, DetailOutput, SessionOutput, UserOutput
+from trackbase.accounts.serializers import AuthOutput, DetailOutput, PrivacySettingsInput, SessionOutput, UserOutput
 from trackbase.accounts.tokens import token_revoke, tokens_issue, tokens_refresh, tokens_revoke_all
 from trackbase.core.inputs import validated
 from trackbase.core.throttles import scoped
@@ -102,7 +102,7 @@ class ProfileApi(APIView):
         last_name = serializers.CharField(allow_blank=True, max_length=150)
         timezone = serializers.CharField(max_length=64)
         avatar = serializers.ImageField(allow_null=True)
-        privacy_settings = serializers.DictField()
+        privacy_settings = PrivacySettingsInput()
 
     @extend_schema(responses={200: UserOutput}, summary="The caller's profile")
     def get(self, request):
