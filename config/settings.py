@@ -45,7 +45,19 @@ if len(JWT_SIGNING_KEY.encode()) < 32:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+# Behind a TLS proxy every client speaks HTTPS: say so for a year (HSTS), keep cookies off plain HTTP and
+# redirect a plain request. The proxy's own health probes come over plain HTTP and are not redirected.
+SECURE_SSL_REDIRECT = BEHIND_TLS_PROXY
+SECURE_REDIRECT_EXEMPT = [r"^health/?$", r"^ready/?$"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = BEHIND_TLS_PROXY
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600) if BEHIND_TLS_PROXY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+# Asking browsers to preload HSTS is the domain owner's decision (hstspreload.org, hard to undo), not a
+# deployment default: with HSTS_PRELOAD off, the deploy check's reminder about it is silenced on purpose.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -235,7 +247,7 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     # Throttles key anonymous clients by address: trust only as many X-Forwarded-For hops as there are
     # proxies, or any client could pick a fresh address (and a fresh login-throttle bucket) per request.
-    "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_TLS_PROXY") else 0),
+    "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "trackbase API",
@@ -246,6 +258,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"PrivacyLevelEnum": "trackbase.accounts.privacy.PRIVACY_LEVELS"},
 }
 
 # --- Request log (analytics store) --------------------------------------------------------------

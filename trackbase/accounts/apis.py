@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from trackbase.accounts import services
 from trackbase.accounts.serializers import AuthOutput, DetailOutput, PrivacySettingsInput, SessionOutput, UserOutput
 from trackbase.accounts.tokens import token_revoke, tokens_issue, tokens_refresh, tokens_revoke_all
+from trackbase.core.caching import NoStoreMixin
 from trackbase.core.inputs import validated
 from trackbase.core.throttles import scoped
 
@@ -30,7 +31,7 @@ class PublicAPIView(APIView):
     permission_classes = [AllowAny]
 
 
-class RegisterApi(PublicAPIView):
+class RegisterApi(NoStoreMixin, PublicAPIView):
     throttle_classes = [scoped("register")]
 
     class InputSerializer(serializers.Serializer):
@@ -47,7 +48,7 @@ class RegisterApi(PublicAPIView):
         return _auth_response(user, status.HTTP_201_CREATED)
 
 
-class LoginApi(PublicAPIView):
+class LoginApi(NoStoreMixin, PublicAPIView):
     throttle_classes = [scoped("login")]
 
     class InputSerializer(serializers.Serializer):
@@ -68,7 +69,7 @@ class LoginApi(PublicAPIView):
         return _auth_response(user)
 
 
-class TokenRefreshApi(PublicAPIView):
+class TokenRefreshApi(NoStoreMixin, PublicAPIView):
     throttle_classes = [scoped("token_refresh")]
 
     class InputSerializer(serializers.Serializer):
@@ -94,7 +95,7 @@ class LogoutApi(APIView):
         return _detail("Logged out of all sessions.")
 
 
-class ProfileApi(APIView):
+class ProfileApi(NoStoreMixin, APIView):
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=150)
         email = serializers.EmailField(allow_null=True, allow_blank=True)
@@ -125,7 +126,7 @@ class ProfileApi(APIView):
         return Response(UserOutput(user, context={"request": request}).data)
 
 
-class PasswordChangeApi(APIView):
+class PasswordChangeApi(NoStoreMixin, APIView):
     throttle_classes = [scoped("password_reset")]
 
     class InputSerializer(serializers.Serializer):
