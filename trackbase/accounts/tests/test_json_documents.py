@@ -3,7 +3,7 @@
 import pytest
 
 from trackbase.accounts.models import User
-from trackbase.accounts.tests.helpers import assert_problem, signed_in
+from trackbase.core.testing import assert_problem, signed_in
 
 pytestmark = pytest.mark.django_db
 

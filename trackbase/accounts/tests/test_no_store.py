@@ -3,7 +3,8 @@
 import pytest
 
 from trackbase.accounts.tests.factories import DEFAULT_PASSWORD
-from trackbase.accounts.tests.helpers import login_tokens, signed_in
+from trackbase.accounts.tests.helpers import login_tokens
+from trackbase.core.testing import signed_in
 
 pytestmark = pytest.mark.django_db
 
