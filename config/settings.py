@@ -266,6 +266,10 @@ REQUEST_LOG_ENABLED = env_bool("REQUEST_LOG_ENABLED", True)
 REQUEST_LOG_FLUSH_SECONDS = float(env_int("REQUEST_LOG_FLUSH_MS", 1000)) / 1000
 REQUEST_LOG_BATCH_SIZE = env_int("REQUEST_LOG_BATCH_SIZE", 500)
 REQUEST_LOG_MAX_BUFFER = env_int("REQUEST_LOG_MAX_BUFFER", 50_000)
+# Days an entry is kept before the daily purge (trackbase.analytics.tasks.request_log_purge); 0 keeps all.
+REQUEST_LOG_RETENTION_DAYS = env_int("REQUEST_LOG_RETENTION_DAYS", 90)
+if REQUEST_LOG_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("REQUEST_LOG_RETENTION_DAYS must be 0 (keep forever) or a number of days.")
 
 # --- Email --------------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")
