@@ -225,6 +225,16 @@ THROTTLE_RATES = {
     "token_refresh": env_str("THROTTLE_TOKEN_REFRESH", "60/min"),
     "mock_engine": env_str("THROTTLE_MOCK_ENGINE", "10/min"),
 }
+# Failed sign-ins (trackbase/accounts/login_limits.py): THROTTLE_LOGIN per client address; per account,
+# this many are free, then each further attempt waits LOGIN_BACKOFF_SECONDS, doubling, up to the maximum.
+LOGIN_FAILURES_BEFORE_BACKOFF = env_int("LOGIN_FAILURES_BEFORE_BACKOFF", 5)
+LOGIN_BACKOFF_SECONDS = env_int("LOGIN_BACKOFF_SECONDS", 30)
+LOGIN_BACKOFF_MAX_SECONDS = env_int("LOGIN_BACKOFF_MAX_SECONDS", 900)
+if LOGIN_FAILURES_BEFORE_BACKOFF < 1 or LOGIN_BACKOFF_SECONDS < 1 or LOGIN_BACKOFF_MAX_SECONDS < LOGIN_BACKOFF_SECONDS:
+    raise ImproperlyConfigured(
+        "LOGIN_FAILURES_BEFORE_BACKOFF and LOGIN_BACKOFF_SECONDS must be positive, and "
+        "LOGIN_BACKOFF_MAX_SECONDS at least LOGIN_BACKOFF_SECONDS."
+    )
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["trackbase.accounts.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -49,7 +49,8 @@ class RegisterApi(NoStoreMixin, PublicAPIView):
 
 
 class LoginApi(NoStoreMixin, PublicAPIView):
-    throttle_classes = [scoped("login")]
+    # Failed attempts are limited per account and per address by the service (accounts/login_limits.py);
+    # a scope throttle here would count successes too, and lock an office behind one address out.
 
     class InputSerializer(serializers.Serializer):
         login = serializers.CharField(required=False, max_length=254, help_text="Username or email.")
