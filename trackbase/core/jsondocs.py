@@ -14,8 +14,9 @@ from rest_framework import serializers
 
 logger = logging.getLogger(__name__)
 
-# Below orjson's encoder limit (254), with room for the envelope a response wraps around a document.
-MAX_REQUEST_DEPTH = 64
+# Far below orjson's encoder limit (254), with room for the envelope a response wraps around a document;
+# and no deeper than MariaDB stores JSON (its JSON_VALID check refuses more than 32 levels).
+MAX_REQUEST_DEPTH = 32
 UNKNOWN_FIELD = "Unknown field: {}. Allowed: {}."
 NOT_ONE_OF = "Must be one of: {}."
 MAX_KEY_ECHO = 50

@@ -1,8 +1,10 @@
 """Issue 7 item 1: client-writable JSON documents have a schema; nothing too deep is stored or breaks a page."""
 
 import pytest
+from django.db import connection
 
 from trackbase.accounts.models import User
+from trackbase.accounts.tests.factories import DEFAULT_PASSWORD
 from trackbase.core.testing import assert_problem, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -72,9 +74,13 @@ def test_it_accepts_every_documented_privacy_level(owner, owner_client):
 
 @pytest.mark.parametrize("field", ["privacy_settings", "notification_preferences"])
 def test_a_document_already_stored_too_deep_breaks_no_page(owner, admin_user, field):
+    if connection.vendor == "mysql":
+        pytest.skip("MariaDB's JSON_VALID check refuses documents over 32 levels deep: none can be stored there")
     User.objects.filter(pk=owner.pk).update(**{field: nested(300)})
 
     assert signed_in(owner).get(PROFILE).status_code == 200
+    login = {"login": owner.username, "password": DEFAULT_PASSWORD}
+    assert signed_in(None).post("/api/auth/login/", login, format="json").status_code == 200
     admin = signed_in(admin_user)
     assert admin.get("/api/admin/users/").status_code == 200
     assert admin.get(f"/api/admin/users/{owner.pk}/").status_code == 200
