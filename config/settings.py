@@ -45,7 +45,19 @@ if len(JWT_SIGNING_KEY.encode()) < 32:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+# Behind a TLS proxy every client speaks HTTPS: say so for a year (HSTS), keep cookies off plain HTTP and
+# redirect a plain request. The proxy's own health probes come over plain HTTP and are not redirected.
+SECURE_SSL_REDIRECT = BEHIND_TLS_PROXY
+SECURE_REDIRECT_EXEMPT = [r"^health/?$", r"^ready/?$"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = BEHIND_TLS_PROXY
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600) if BEHIND_TLS_PROXY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+# Asking browsers to preload HSTS is the domain owner's decision (hstspreload.org, hard to undo), not a
+# deployment default: with HSTS_PRELOAD off, the deploy check's reminder about it is silenced on purpose.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -213,6 +225,16 @@ THROTTLE_RATES = {
     "token_refresh": env_str("THROTTLE_TOKEN_REFRESH", "60/min"),
     "mock_engine": env_str("THROTTLE_MOCK_ENGINE", "10/min"),
 }
+# Failed sign-ins (trackbase/accounts/login_limits.py): THROTTLE_LOGIN per client address; per account,
+# this many are free, then each further attempt waits LOGIN_BACKOFF_SECONDS, doubling, up to the maximum.
+LOGIN_FAILURES_BEFORE_BACKOFF = env_int("LOGIN_FAILURES_BEFORE_BACKOFF", 5)
+LOGIN_BACKOFF_SECONDS = env_int("LOGIN_BACKOFF_SECONDS", 30)
+LOGIN_BACKOFF_MAX_SECONDS = env_int("LOGIN_BACKOFF_MAX_SECONDS", 900)
+if LOGIN_FAILURES_BEFORE_BACKOFF < 1 or LOGIN_BACKOFF_SECONDS < 1 or LOGIN_BACKOFF_MAX_SECONDS < LOGIN_BACKOFF_SECONDS:
+    raise ImproperlyConfigured(
+        "LOGIN_FAILURES_BEFORE_BACKOFF and LOGIN_BACKOFF_SECONDS must be positive, and "
+        "LOGIN_BACKOFF_MAX_SECONDS at least LOGIN_BACKOFF_SECONDS."
+    )
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["trackbase.accounts.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -232,7 +254,7 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     # Throttles key anonymous clients by address: trust only as many X-Forwarded-For hops as there are
     # proxies, or any client could pick a fresh address (and a fresh login-throttle bucket) per request.
-    "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_TLS_PROXY") else 0),
+    "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "trackbase API",
@@ -246,6 +268,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "UserRoleEnum": "trackbase.accounts.models.Role.choices",
         "WellnessRoleEnum": "trackbase.wellness.models.Role.choices",
+        "PrivacyLevelEnum": "trackbase.accounts.privacy.PRIVACY_LEVELS",
     },
     # `<id:...>` path ids (trackbase.core.routing.IdConverter).
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
@@ -256,6 +279,10 @@ REQUEST_LOG_ENABLED = env_bool("REQUEST_LOG_ENABLED", True)
 REQUEST_LOG_FLUSH_SECONDS = float(env_int("REQUEST_LOG_FLUSH_MS", 1000)) / 1000
 REQUEST_LOG_BATCH_SIZE = env_int("REQUEST_LOG_BATCH_SIZE", 500)
 REQUEST_LOG_MAX_BUFFER = env_int("REQUEST_LOG_MAX_BUFFER", 50_000)
+# Days an entry is kept before the daily purge (trackbase.analytics.tasks.request_log_purge); 0 keeps all.
+REQUEST_LOG_RETENTION_DAYS = env_int("REQUEST_LOG_RETENTION_DAYS", 90)
+if REQUEST_LOG_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("REQUEST_LOG_RETENTION_DAYS must be 0 (keep forever) or a number of days.")
 
 # --- Email --------------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -1,15 +1,40 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 
 from trackbase.accounts.devices import admin as devices_admin  # noqa: F401  (registers the device admin)
 from trackbase.accounts.models import User
+from trackbase.accounts.serializers import PREFERENCES_MAX_BYTES, PREFERENCES_MAX_DEPTH, PrivacySettingsInput
 from trackbase.accounts.tokens import tokens_revoke_all
+from trackbase.core import jsondocs
+
+DOCUMENT_TOO_LARGE = f"At most {PREFERENCES_MAX_DEPTH} levels deep and {PREFERENCES_MAX_BYTES} bytes."
+
+
+class UserForm(UserChangeForm):
+    """The admin writes the same JSON documents clients do: the same schema and limits apply."""
+
+    def clean_privacy_settings(self):
+        serializer = PrivacySettingsInput(data=self.cleaned_data["privacy_settings"])
+        if not serializer.is_valid():
+            raise forms.ValidationError(str(serializer.errors))
+        return dict(serializer.validated_data)
+
+    def clean_notification_preferences(self):
+        document = self.cleaned_data["notification_preferences"]
+        if not isinstance(document, dict) or not jsondocs.within_limits(
+            document, max_depth=PREFERENCES_MAX_DEPTH, max_bytes=PREFERENCES_MAX_BYTES
+        ):
+            raise forms.ValidationError(DOCUMENT_TOO_LARGE)
+        return document
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     """Django's user admin (hashed passwords, never shown) plus trackbase's fields."""
 
+    form = UserForm
     list_display = ["username", "email", "role", "is_active", "email_verified", "created_at"]
     list_filter = ["role", "is_active", "email_verified", "is_staff"]
     search_fields = ["username", "email", "first_name", "last_name"]

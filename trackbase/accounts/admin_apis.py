@@ -10,11 +10,12 @@ from trackbase.accounts import selectors, services
 from trackbase.accounts.models import Role, User
 from trackbase.accounts.permissions import IsAdmin
 from trackbase.accounts.serializers import UserOutput
+from trackbase.core.caching import NoStoreMixin
 from trackbase.core.inputs import validated
 from trackbase.core.pagination import PAGE_PARAMETERS, page_of, paginate
 
 
-class AdminAPIView(APIView):
+class AdminAPIView(NoStoreMixin, APIView):
     permission_classes = [IsAdmin]
 
 

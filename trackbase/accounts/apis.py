@@ -7,8 +7,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trackbase.accounts import services
-from trackbase.accounts.serializers import AuthOutput, DetailOutput, SessionOutput, UserOutput
+from trackbase.accounts.serializers import AuthOutput, DetailOutput, PrivacySettingsInput, SessionOutput, UserOutput
 from trackbase.accounts.tokens import token_revoke, tokens_issue, tokens_refresh, tokens_revoke_all
+from trackbase.core.caching import NoStoreMixin
 from trackbase.core.inputs import validated
 from trackbase.core.throttles import scoped
 
@@ -30,7 +31,7 @@ class PublicAPIView(APIView):
     permission_classes = [AllowAny]
 
 
-class RegisterApi(PublicAPIView):
+class RegisterApi(NoStoreMixin, PublicAPIView):
     throttle_classes = [scoped("register")]
 
     class InputSerializer(serializers.Serializer):
@@ -47,8 +48,9 @@ class RegisterApi(PublicAPIView):
         return _auth_response(user, status.HTTP_201_CREATED)
 
 
-class LoginApi(PublicAPIView):
-    throttle_classes = [scoped("login")]
+class LoginApi(NoStoreMixin, PublicAPIView):
+    # Failed attempts are limited per account and per address by the service (accounts/login_limits.py);
+    # a scope throttle here would count successes too, and lock an office behind one address out.
 
     class InputSerializer(serializers.Serializer):
         login = serializers.CharField(required=False, max_length=254, help_text="Username or email.")
@@ -68,7 +70,7 @@ class LoginApi(PublicAPIView):
         return _auth_response(user)
 
 
-class TokenRefreshApi(PublicAPIView):
+class TokenRefreshApi(NoStoreMixin, PublicAPIView):
     throttle_classes = [scoped("token_refresh")]
 
     class InputSerializer(serializers.Serializer):
@@ -94,7 +96,7 @@ class LogoutApi(APIView):
         return _detail("Logged out of all sessions.")
 
 
-class ProfileApi(APIView):
+class ProfileApi(NoStoreMixin, APIView):
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=150)
         email = serializers.EmailField(allow_null=True, allow_blank=True)
@@ -102,7 +104,7 @@ class ProfileApi(APIView):
         last_name = serializers.CharField(allow_blank=True, max_length=150)
         timezone = serializers.CharField(max_length=64)
         avatar = serializers.ImageField(allow_null=True)
-        privacy_settings = serializers.DictField()
+        privacy_settings = PrivacySettingsInput()
 
     @extend_schema(responses={200: UserOutput}, summary="The caller's profile")
     def get(self, request):
@@ -125,7 +127,7 @@ class ProfileApi(APIView):
         return Response(UserOutput(user, context={"request": request}).data)
 
 
-class PasswordChangeApi(APIView):
+class PasswordChangeApi(NoStoreMixin, APIView):
     throttle_classes = [scoped("password_reset")]
 
     class InputSerializer(serializers.Serializer):

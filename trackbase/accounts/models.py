@@ -2,9 +2,11 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 
+from trackbase.accounts import privacy
+
 
 def default_privacy_settings() -> dict:
-    return {"profile": "friends", "scores": "group"}
+    return dict(privacy.DEFAULTS)
 
 
 class Role(models.TextChoices):

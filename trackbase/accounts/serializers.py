@@ -1,8 +1,40 @@
 """Output shapes shared by the account endpoints (inputs live next to their views)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from trackbase.accounts import privacy
 from trackbase.accounts.models import Role
+from trackbase.core.jsondocs import StoredDocumentField, StrictChoiceField, StrictSerializer
+
+# What a stored notification-preferences document may be to be shown: the notifications app's schema
+# (default + up to 100 types x 3 channels) fits well inside, with room for keys other apps add.
+PREFERENCES_MAX_DEPTH = 8
+PREFERENCES_MAX_BYTES = 64 * 1024
+
+
+class PrivacySettingsInput(StrictSerializer):
+    """The privacy document's schema: these keys, these values, nothing else (so bounded depth and size)."""
+
+    profile = StrictChoiceField(choices=privacy.PRIVACY_LEVELS, required=False, help_text="Who sees the profile.")
+    scores = StrictChoiceField(choices=privacy.PRIVACY_LEVELS, required=False, help_text="Who sees check-in scores.")
+
+
+class PrivacySettingsOutput(serializers.Serializer):
+    profile = serializers.ChoiceField(choices=privacy.PRIVACY_LEVELS)
+    scores = serializers.ChoiceField(choices=privacy.PRIVACY_LEVELS)
+
+
+@extend_schema_field(PrivacySettingsOutput)
+class PrivacySettingsField(serializers.Field):
+    """Renders the stored document through its schema: a value written behind the API's back shows as
+    its default instead of breaking the page."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return privacy.normalize(value)
 
 
 class UserOutput(serializers.Serializer):
@@ -19,8 +51,8 @@ class UserOutput(serializers.Serializer):
     email_verified = serializers.BooleanField()
     timezone = serializers.CharField()
     avatar = serializers.ImageField(allow_null=True)
-    notification_preferences = serializers.DictField()
-    privacy_settings = serializers.DictField()
+    notification_preferences = StoredDocumentField(max_depth=PREFERENCES_MAX_DEPTH, max_bytes=PREFERENCES_MAX_BYTES)
+    privacy_settings = PrivacySettingsField()
     is_active = serializers.BooleanField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()

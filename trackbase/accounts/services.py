@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from trackbase.accounts import emails
+from trackbase.accounts import emails, login_limits
+from trackbase.accounts.backends import find_user
 from trackbase.accounts.models import Role, User
 from trackbase.accounts.tasks import send_email
 from trackbase.accounts.tokens import tokens_revoke_all
@@ -85,14 +86,24 @@ def _refuse_if_taken(*, email: str | None, username: str) -> None:
 
 
 def user_login(*, login: str, password: str, request=None) -> User:
-    """Check the credentials (username or email) and stamp the sign-in time."""
-    user = authenticate(request, username=login.strip(), password=password)
+    """Check the credentials (username or email) and stamp the sign-in time. Failed attempts are limited
+    per account and per address (login_limits: LoginThrottled, 429 with Retry-After)."""
+    login = login.strip()
+    attempt = login_limits.attempt_begin(account=_login_account(login), address=login_limits.client_address(request))
+    user = authenticate(request, username=login, password=password)
     if user is None:
         raise InvalidCredentials()
+    login_limits.attempt_succeeded(attempt)
     now = timezone.now()
     User.objects.filter(pk=user.pk).update(last_login=now, last_login_at=now, last_active_at=now)
     user.last_login = user.last_login_at = user.last_active_at = now
     return user
+
+
+def _login_account(login: str) -> str:
+    """Which account's failure count a login spends: its user's (username and email share one), else its own."""
+    user = find_user(login)
+    return f"user:{user.pk}" if user is not None else f"login:{login.lower()}"
 
 
 def profile_update(*, user: User, **fields) -> User:
@@ -196,6 +207,8 @@ def _set_password(*, user: User, password: str, field: str) -> None:
         user.set_password(password)
         user.save(update_fields=["password", "updated_at"])
         tokens_revoke_all(user_id=user.pk)
+    # Whoever set the password controls the account: sign-in back-off from others' guesses ends here.
+    login_limits.account_failures_clear(account=f"user:{user.pk}")
 
 
 def _send_after_commit(*, to: str, subject: str, body: str) -> None:

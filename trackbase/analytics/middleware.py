@@ -24,12 +24,37 @@ def _user_id(request) -> int | None:
     return user.pk
 
 
+# Pagination parameters mean the same on every route and carry nothing secret.
+ALWAYS_LOGGED_PARAMS = ("limit", "offset")
+MAX_LOGGED_VALUE_LENGTH = 200
+MAX_LOGGED_VALUES = 10
+
+
+def _logged_params(request) -> tuple[str, ...]:
+    """The query parameters the route's view declares loggable (`logged_query_params`), plus pagination."""
+    match = request.resolver_match
+    view = getattr(match.func, "view_class", None) or getattr(match.func, "cls", None) if match else None
+    return ALWAYS_LOGGED_PARAMS + tuple(getattr(view, "logged_query_params", ()))
+
+
 def _query_params(request) -> dict[str, str | list[str]]:
-    return {key: values[0] if len(values) == 1 else values for key, values in request.GET.lists()}
+    """Only the parameters the route allows, each bounded: a query string can carry secrets (a device
+    token on DELETE /api/devices/?token=, a reset token a client misplaced), and a name that is not on the
+    list may be one too, so it is not kept either."""
+    allowed = _logged_params(request)
+    params = {}
+    for key, values in request.GET.lists():
+        if key in allowed:
+            values = [value[:MAX_LOGGED_VALUE_LENGTH] for value in values[:MAX_LOGGED_VALUES]]
+            params[key] = values[0] if len(values) == 1 else values
+    return params
 
 
 class RequestLogMiddleware:
-    """Times each API request and queues its request-log entry; the write happens later, off this path."""
+    """Times each API request and queues its request-log entry; the write happens later, off this path.
+
+    What an entry keeps is listed in docs/operations.md ("Request log"). Query parameters are kept only
+    when the route's view names them in `logged_query_params` (and `limit`/`offset` everywhere)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

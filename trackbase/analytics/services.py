@@ -1,7 +1,14 @@
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
 
 from trackbase.analytics.buffer import request_log_buffer
-from trackbase.analytics.models import METHOD_MAX_LENGTH, ROUTE_MAX_LENGTH
+from trackbase.analytics.models import METHOD_MAX_LENGTH, ROUTE_MAX_LENGTH, RequestLog
+
+# Rows deleted per statement: a year of traffic in one DELETE would hold its locks (and, on MySQL, grow
+# the undo log) for minutes; batches keep each transaction short while the log goes on being written.
+PURGE_BATCH_SIZE = 5000
 
 
 def _storable(text: str) -> str:
@@ -47,3 +54,19 @@ def request_log_record(
 def request_log_flush() -> int:
     """Write every queued request-log entry now; returns how many reached the store."""
     return request_log_buffer.flush()
+
+
+def request_log_purge() -> int:
+    """Delete request-log entries older than REQUEST_LOG_RETENTION_DAYS (0 keeps them forever); returns
+    how many were deleted."""
+    days = settings.REQUEST_LOG_RETENTION_DAYS
+    if days <= 0:
+        return 0
+    expired = RequestLog.objects.filter(timestamp__lt=timezone.now() - timedelta(days=days))
+    deleted = 0
+    while True:
+        # Ids first, then a delete by id: MariaDB cannot DELETE with a LIMIT inside an IN (subquery).
+        ids = list(expired.order_by("timestamp").values_list("pk", flat=True)[:PURGE_BATCH_SIZE])
+        if not ids:
+            return deleted
+        deleted += RequestLog.objects.filter(pk__in=ids).delete()[0]

@@ -162,7 +162,8 @@ def _as_drf(exc: Exception) -> Exception:
 def to_problem(exc: Exception) -> tuple[dict, dict]:
     """Map any exception to (problem body, extra headers); unknown ones become an opaque 500."""
     if isinstance(exc, DomainError):
-        return problem(exc.status, exc.code, exc.detail, errors=exc.errors), {}
+        # A domain error may name response headers of its own (a 429's Retry-After).
+        return problem(exc.status, exc.code, exc.detail, errors=exc.errors), dict(getattr(exc, "headers", {}))
     exc = _as_drf(exc)
     if isinstance(exc, drf.APIException):
         return _from_drf(exc)

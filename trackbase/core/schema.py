@@ -24,10 +24,25 @@ class AutoSchema(SpectacularAutoSchema):
         outer, inner = qualname.split(".")[-2:]
         return outer.removesuffix("Api") + inner.removesuffix("Serializer")
 
+    def get_operation_id(self):
+        # A page ({total, limit, offset, results}) is one object to drf-spectacular, so a paginated list was
+        # named "..._retrieve" and collided with its detail route's id (a check --deploy warning).
+        operation_id = super().get_operation_id()
+        if self.method == "GET" and _is_page(self.get_response_serializers()):
+            return operation_id.removesuffix("_retrieve") + ("" if operation_id.endswith("_list") else "_list")
+        return operation_id
+
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
         handler = getattr(self.view, self.method.lower(), None)
         return [*parameters, IDEMPOTENCY_KEY] if getattr(handler, "idempotent", False) else parameters
+
+
+def _is_page(responses) -> bool:
+    if isinstance(responses, dict):
+        responses = next((value for key, value in responses.items() if str(key).startswith("200")), None)
+    fields = getattr(responses, "_declared_fields", {})
+    return {"total", "limit", "offset", "results"} <= set(fields)
 
 
 class ProblemSerializer(serializers.Serializer):

@@ -71,6 +71,9 @@ class TrainListApi(AdminWritesMixin, APIView):
 
 
 class TrainSearchApi(APIView):
+    # The request log keeps these (top routes are counted from them); other query parameters are not kept.
+    logged_query_params = ("source", "destination")
+
     class FilterSerializer(serializers.Serializer):
         source = serializers.CharField(max_length=64)
         destination = serializers.CharField(max_length=64)

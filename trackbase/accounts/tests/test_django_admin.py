@@ -119,3 +119,31 @@ def test_deactivating_in_the_admin_ends_every_session(superuser_client, owner):
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
     User.objects.filter(pk=owner.pk).update(is_active=True)  # reactivated: the old sessions must stay dead
     assert_problem(refresh(tokens["refresh"]), 401, "TOKEN_REVOKED")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("privacy_settings", '{"profile": "everyone"}'),
+        ("privacy_settings", '{"colour": "blue"}'),
+        ("notification_preferences", '{"a": ' * 20 + "{}" + "}" * 20),
+    ],
+    ids=["privacy-unknown-level", "privacy-unknown-key", "preferences-too-deep"],
+)
+def test_the_admin_form_keeps_json_documents_inside_their_schema(superuser_client, owner, field, value):
+    data = {
+        "username": owner.username,
+        "email": owner.email,
+        "role": owner.role,
+        "timezone": owner.timezone,
+        "is_active": "on",
+        "notification_preferences": "{}",
+        "privacy_settings": "{}",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+    } | {field: value}
+
+    response = superuser_client.post(f"{CHANGELIST}{owner.pk}/change/", data)
+
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors

@@ -33,10 +33,10 @@ def test_it_throttles_login_after_the_allowed_attempts(owner, rates):
 
     response = wrong_login()
 
-    assert_problem(response, 429, "THROTTLED")
+    assert_problem(response, 429, "LOGIN_THROTTLED")
     assert 1 <= int(response["Retry-After"]) <= 60
     right = post_json("/api/auth/login/", {"login": "owner", "password": DEFAULT_PASSWORD})
-    assert_problem(right, 429, "THROTTLED")
+    assert_problem(right, 429, "LOGIN_THROTTLED")
 
 
 def test_it_lets_login_through_again_after_the_window(owner, rates, time_machine):

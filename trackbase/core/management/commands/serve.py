@@ -106,6 +106,12 @@ class Command(BaseCommand):
             log_config=None,  # keep Django's JSON logging for uvicorn's own messages
             log_level="warning",
             server_header=False,
+            # uvicorn would replace the client address with X-Forwarded-For whenever the peer is 127.0.0.1
+            # (its default FORWARDED_ALLOW_IPS): anyone on the host, or behind a same-host proxy, could pick
+            # a fresh address, and a fresh login-throttle bucket, per request. The peer stays the client;
+            # forwarded headers are the settings' business (BEHIND_TLS_PROXY, TRUSTED_PROXY_COUNT), as
+            # under gunicorn in production.
+            proxy_headers=False,
             timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         )
         server = uvicorn.Server(config)
