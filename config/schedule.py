@@ -19,6 +19,13 @@ JOBS: list[PeriodicJob] = [
     PeriodicJob(
         name="idempotency_key_purge", task="trackbase.core.tasks.idempotency_key_purge", every=timedelta(hours=1)
     ),
+    # Delete request-log entries older than REQUEST_LOG_RETENTION_DAYS (03:00 UTC, a quiet hour).
+    PeriodicJob(
+        name="request_log_purge",
+        task="trackbase.analytics.tasks.request_log_purge",
+        every=timedelta(days=1),
+        offset=timedelta(hours=3),
+    ),
     # Each group's reminder hour is local (Sunday 18:00 in its time zone); an hourly tick meets every zone.
     PeriodicJob(
         name="wellness_weekly_reminders",
