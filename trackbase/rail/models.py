@@ -2,24 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from trackbase.rail.status_codes import BookingStatus, TrainEventType, TrainStatus
 
-class TrainStatus(models.TextChoices):
-    SCHEDULED = "SCHEDULED", "Scheduled"
-    ON_TIME = "ON_TIME", "On time"
-    DELAYED = "DELAYED", "Delayed"
-    CANCELLED = "CANCELLED", "Cancelled"
-
-
-class TrainEventType(models.TextChoices):
-    DELAY = "DELAY", "Delay"
-    PLATFORM_CHANGE = "PLATFORM_CHANGE", "Platform change"
-    CANCELLED = "CANCELLED", "Cancelled"
-    ON_TIME = "ON_TIME", "On time"
-
-
-class BookingStatus(models.TextChoices):
-    CONFIRMED = "CONFIRMED", "Confirmed"
-    CANCELLED = "CANCELLED", "Cancelled"
+__all__ = ["Booking", "BookingStatus", "Favorite", "Train", "TrainEvent", "TrainEventType", "TrainStatus"]
 
 
 class Train(models.Model):

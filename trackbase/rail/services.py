@@ -167,12 +167,13 @@ def train_event_notify(*, event_id: int) -> int:
         train_name=train.name,
         delay_minutes=event.delay_minutes,
         platform=event.platform,
+        note=event.message,
     )
     sent = notifications_send(
         user_ids=Favorite.objects.filter(train=train).values_list("user_id", flat=True),
         type=f"TRAIN_{event.type}",
         title=title,
-        message=event.message or text,
+        message=text,
         data={
             "train_number": train.train_number,
             "event_id": event.pk,
