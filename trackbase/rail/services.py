@@ -186,24 +186,46 @@ def train_event_notify(*, event_id: int) -> int:
     return len(sent)
 
 
+MOCK_NOTE = "(Simulated by the mock engine: the train's real status is unchanged.)"
+MOCK_KINDS = (TrainEventType.DELAY, TrainEventType.PLATFORM_CHANGE, TrainEventType.ON_TIME)
+MOCK_DELAYS = (5, 10, 15, 20, 30, 45, 60, 90)
+
+
 def mock_events_generate(*, user_id: int, rng: random.Random | None = None) -> list[int]:
-    """Seed 000's mock engine: a plausible status change for each of the user's upcoming favorite
-    trains, sent through the same path as real events."""
+    """Seed 000's mock engine: a plausible status change for each of the user's upcoming favorite trains,
+    worded like a real event, in this user's inbox only. No train changes and nobody else hears of it: real
+    events stay an admin action (`train_event_record`). -> the new notifications' ids"""
     rng = rng or random.Random()
     trains = Train.objects.filter(favorites__user_id=user_id, departure_time__gt=timezone.now()).exclude(
         status=TrainStatus.CANCELLED
     )
-    events = []
-    for train_number in trains.values_list("train_number", flat=True):
-        kind = rng.choice([TrainEventType.DELAY, TrainEventType.PLATFORM_CHANGE, TrainEventType.ON_TIME])
-        event = train_event_record(
-            train_number=train_number,
+    sent = []
+    for train in trains.only("train_number", "name"):
+        kind = rng.choice(MOCK_KINDS)
+        delay = rng.choice(MOCK_DELAYS) if kind == TrainEventType.DELAY else None
+        platform = str(rng.randint(1, 16)) if kind == TrainEventType.PLATFORM_CHANGE else ""
+        title, message = rules.event_text(
             type=kind,
-            delay_minutes=rng.choice([5, 10, 15, 20, 30, 45, 60, 90]) if kind == TrainEventType.DELAY else None,
-            platform=str(rng.randint(1, 16)) if kind == TrainEventType.PLATFORM_CHANGE else "",
+            train_number=train.train_number,
+            train_name=train.name,
+            delay_minutes=delay,
+            platform=platform,
+            note=MOCK_NOTE,
         )
-        events.append(event.pk)
-    return events
+        sent += notifications_send(
+            user_ids=[user_id],
+            type=f"TRAIN_{kind}",
+            title=title,
+            message=message,
+            data={
+                "train_number": train.train_number,
+                "event_type": kind,
+                "delay_minutes": delay,
+                "platform": platform,
+                "simulated": True,
+            },
+        )
+    return [notification.pk for notification in sent]
 
 
 # --- Bookings -------------------------------------------------------------------------------------
