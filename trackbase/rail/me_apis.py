@@ -48,7 +48,7 @@ class MockNotificationsApi(APIView):
     @extend_schema(
         request=None,
         responses={202: inline_serializer("MockEngineStarted", {"task_id": serializers.CharField()})},
-        summary="Run the mock engine: simulated status changes of the caller's favorite trains, in the caller's inbox only",
+        summary="Mock engine: simulated status changes of the caller's favorites, in the caller's inbox only",
     )
     def post(self, request):
         result = run_mock_engine.enqueue(user_id=request.user.pk)
