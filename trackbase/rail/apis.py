@@ -106,7 +106,7 @@ class TrainDetailApi(AdminWritesMixin, APIView):
     def patch(self, request, train_number: str):
         return self._update(request, train_number, partial=True)
 
-    @extend_schema(responses={204: None}, summary="Delete a train without bookings (admin)")
+    @extend_schema(responses={204: None}, summary="Delete a train without bookings or events (admin)")
     def delete(self, request, train_number: str):
         services.train_delete(train_number=train_number)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -49,7 +49,8 @@ class Train(models.Model):
 class TrainEvent(models.Model):
     """Append-only history of a train's status changes; each one notifies the train's followers once."""
 
-    train = models.ForeignKey(Train, on_delete=models.CASCADE, related_name="events")
+    # PROTECT: an event's notification task may still be queued, and its followers were told about it.
+    train = models.ForeignKey(Train, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=20, choices=TrainEventType.choices)
     delay_minutes = models.PositiveIntegerField(null=True, blank=True)
     platform = models.CharField(max_length=10, blank=True)

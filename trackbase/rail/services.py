@@ -43,6 +43,11 @@ class TrainHasBookings(Conflict):
     code, detail = "TRAIN_HAS_BOOKINGS", "A train with bookings cannot be deleted; cancel it with an event instead."
 
 
+class TrainHasEvents(Conflict):
+    code = "TRAIN_HAS_EVENTS"
+    detail = "A train with status events cannot be deleted: its followers were notified of them. Cancel it instead."
+
+
 class BookingNotFound(NotFound):
     code, detail = "BOOKING_NOT_FOUND", "No such booking of yours."
 
@@ -102,6 +107,9 @@ def train_delete(*, train_number: str) -> None:
             raise TrainNotFound()
         if train.bookings.exists():
             raise TrainHasBookings()
+        # An event's notify task may not have run yet; it must find its event (and its train) when it does.
+        if train.events.exists():
+            raise TrainHasEvents()
         train.delete()
 
 
