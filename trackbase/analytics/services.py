@@ -1,7 +1,10 @@
 from datetime import datetime
 
+from django.db import router, transaction
+from django.utils import timezone
+
 from trackbase.analytics.buffer import request_log_buffer
-from trackbase.analytics.models import METHOD_MAX_LENGTH, ROUTE_MAX_LENGTH
+from trackbase.analytics.models import METHOD_MAX_LENGTH, ROUTE_MAX_LENGTH, RequestLog
 
 
 def _storable(text: str) -> str:
@@ -47,3 +50,13 @@ def request_log_record(
 def request_log_flush() -> int:
     """Write every queued request-log entry now; returns how many reached the store."""
     return request_log_buffer.flush()
+
+
+def request_log_probe() -> None:
+    """Write one entry the way the buffer does, and roll it back: raises while entries would be dropped."""
+    alias = router.db_for_write(RequestLog)
+    with transaction.atomic(using=alias):
+        RequestLog.objects.using(alias).create(
+            route="/ready/", method="GET", status_code=200, duration_ms=0.0, timestamp=timezone.now()
+        )
+        transaction.set_rollback(True, using=alias)

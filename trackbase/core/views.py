@@ -79,6 +79,11 @@ READINESS_CHECKS = {
 }
 
 
+def register_readiness_check(name: str, check) -> None:
+    """Add a dependency an app owns (the request log, ...) to /ready/; `check()` raises while it is down."""
+    READINESS_CHECKS[name] = check
+
+
 def ready(request):
     """Readiness: every dependency the API needs answers. 503 names the ones that do not."""
     results = {}

@@ -21,7 +21,7 @@ def test_it_is_ready_when_every_dependency_answers(api):
     assert response.status_code == 200, response.json()
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "analytics_database": "ok", "cache": "ok", "tasks": "ok"},
+        "checks": {"database": "ok", "analytics_database": "ok", "cache": "ok", "tasks": "ok", "request_log": "ok"},
     }
 
 
