@@ -6,9 +6,8 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
-from trackbase.core.errors import Conflict, DomainError, NotFound
+from trackbase.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from trackbase.notifications.services import notifications_send
 from trackbase.rail import rules
 from trackbase.rail.models import Booking, BookingStatus, Favorite, Train, TrainEvent, TrainEventType, TrainStatus
@@ -125,7 +124,7 @@ def _check_train(fields: dict, *, available_seats: int) -> None:
         arrival=fields["arrival_time"],
     ) | rules.seat_errors(total_seats=fields["total_seats"], available_seats=available_seats)
     if errors:
-        raise ValidationError(errors)
+        raise ValidationFailed(errors=errors)
 
 
 def _with_keys(fields: dict) -> dict:
@@ -144,7 +143,7 @@ def train_event_record(
         changes = rules.event_changes(type=type, delay_minutes=delay_minutes, platform=platform)
     except ValueError as exc:
         field, _, text = str(exc).partition(": ")
-        raise ValidationError({field: [text]}) from None
+        raise ValidationFailed(errors={field: [text]}) from None
     with transaction.atomic():
         train = Train.objects.select_for_update().filter(train_number=train_number).first()
         if train is None:
