@@ -1,5 +1,22 @@
-"""Every periodic job of the project, in one place (runner: trackbase/core/scheduler.py)."""
+"""Every periodic job, in one place. The scheduler (trackbase/core/scheduler.py) enqueues each task, with no
+arguments, once per tick however many scheduler processes run: `make run` starts one in-process, production
+runs `manage.py scheduler`. Ticks are aligned to the epoch in UTC (an hourly job runs at hh:00, plus `offset`).
+
+Add a job: write a django-tasks `@task()` taking no arguments in `trackbase/<app>/tasks.py`, test it, and append
+`PeriodicJob(name="<unique name>", task="trackbase.<app>.tasks.<task>", every=timedelta(...))` below.
+"""
+
+from datetime import timedelta
 
 from trackbase.core.scheduler import PeriodicJob
 
-JOBS: list[PeriodicJob] = []
+JOBS: list[PeriodicJob] = [
+    # Enqueue push messages that are due (retries, lost enqueues) and take back those a dead worker claimed.
+    PeriodicJob(
+        name="push_outbox_sweep", task="trackbase.notifications.tasks.push_outbox_sweep", every=timedelta(minutes=1)
+    ),
+    # Forget Idempotency-Key records older than IDEMPOTENCY_KEY_TTL_HOURS.
+    PeriodicJob(
+        name="idempotency_key_purge", task="trackbase.core.tasks.idempotency_key_purge", every=timedelta(hours=1)
+    ),
+]

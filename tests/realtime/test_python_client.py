@@ -184,6 +184,16 @@ def test_an_open_connection_ends_when_its_user_changes_password(server, api):
         client.inbox.wait_for("disconnect", timeout=3)
 
 
+def test_an_open_connection_ends_when_its_access_token_expires(server, api):
+    rider = sign_up(api)
+    token = resigned(rider.access, signing_key(server), expires_in=3)
+    with PythonClient(server.url, auth={"token": token}, transports=["websocket"]) as client:
+        assert client.call("heartbeat") == {"ok": True}
+        expired = client.inbox.wait_for("session-expired", timeout=10)
+        client.inbox.wait_for("disconnect", timeout=5)
+    assert expired["code"] == "TOKEN_EXPIRED", expired
+
+
 # --- Presence -----------------------------------------------------------------------------------------------
 def test_presence_counts_every_tab(server, api):
     rider = sign_up(api)

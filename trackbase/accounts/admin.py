@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from trackbase.accounts.devices import Device
+from trackbase.accounts.devices import admin as devices_admin  # noqa: F401  (registers the device admin)
 from trackbase.accounts.models import User
 from trackbase.accounts.tokens import tokens_revoke_all
 
@@ -34,17 +34,3 @@ class UserAdmin(DjangoUserAdmin):
             {"classes": ["wide"], "fields": ["username", "email", "role", "usable_password", "password1", "password2"]},
         ),
     ]
-
-
-@admin.register(Device)
-class DeviceAdmin(admin.ModelAdmin):
-    """Read-only: devices are registered by their apps through /api/devices/."""
-
-    list_display = ["id", "user", "platform", "name", "is_active", "deactivated_reason", "updated_at"]
-    list_filter = ["platform", "is_active"]
-    search_fields = ["user__username", "name"]
-    raw_id_fields = ["user"]
-    readonly_fields = ["user", "platform", "token", "web_push_keys", "name", "is_active", "deactivated_reason"]
-
-    def has_add_permission(self, request):
-        return False

@@ -67,5 +67,5 @@ class RotatedRefreshToken(models.Model):
         return self.jti
 
 
-# Push devices live in their own module; importing the model here registers it with the accounts app.
-from trackbase.accounts.devices import Device  # noqa: E402, F401
+# Push devices live in their own package; importing the model here registers it with the accounts app.
+from trackbase.accounts.devices.models import Device  # noqa: E402, F401

@@ -5,8 +5,7 @@ of two requests racing with the same refresh token, exactly one wins. A token pr
 rotation was stolen or replayed, so every session of its user ends (reuse detection).
 """
 
-import functools
-from collections.abc import Callable
+import logging
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -19,7 +18,10 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from trackbase.accounts.models import RotatedRefreshToken
+from trackbase.accounts.signals import sessions_ended
 from trackbase.core.errors import DomainError
+
+logger = logging.getLogger(__name__)
 
 
 class InvalidRefreshToken(DomainError):
@@ -33,15 +35,6 @@ class RefreshTokenRevoked(DomainError):
 class RefreshTokenReused(DomainError):
     status, code = 401, "TOKEN_REUSED"
     detail = "This refresh token was already used. Every session of this account has been signed out."
-
-
-# Called (after commit) with a user id whenever every session of that user ends; the real-time
-# gateway registers one to close the user's open sockets. Accounts cannot import it: it sits above.
-_sessions_ended_listeners: list[Callable[[int], None]] = []
-
-
-def on_sessions_ended(listener: Callable[[int], None]) -> None:
-    _sessions_ended_listeners.append(listener)
 
 
 def tokens_issue(*, user) -> dict:
@@ -82,9 +75,16 @@ def tokens_revoke_all(*, user_id) -> int:
     )
     rows = [BlacklistedToken(token=token) for token in alive]
     BlacklistedToken.objects.bulk_create(rows, ignore_conflicts=True)
-    for listener in _sessions_ended_listeners:
-        transaction.on_commit(functools.partial(listener, user_id))
+    transaction.on_commit(lambda: _announce_sessions_ended(user_id))
     return len(rows)
+
+
+def _announce_sessions_ended(user_id) -> None:
+    # After commit: a receiver's failure (Redis down while closing sockets) must not turn a revocation that
+    # happened into an error response. The sockets still die at their access token's expiry.
+    for receiver, result in sessions_ended.send_robust(sender=get_user_model(), user_id=user_id):
+        if isinstance(result, Exception):
+            logger.error("sessions_ended receiver %r failed", receiver, exc_info=result)
 
 
 def _minted_for_current_password(refresh: RefreshToken, user) -> bool:

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from trackbase.accounts import admin_apis, apis, device_apis
+from trackbase.accounts import admin_apis, apis
+from trackbase.accounts.devices import apis as device_apis
 
 urlpatterns = [
     path("api/auth/register/", apis.RegisterApi.as_view(), name="auth-register"),

@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.urls import register_converter
 
+        from trackbase.core import checks  # noqa: F401  (registers the system checks)
         from trackbase.core.routing import IdConverter
 
         register_converter(IdConverter, "id")

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class TimestampedModel(models.Model):
@@ -45,3 +46,23 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.state})"
+
+
+class PeriodicJobRun(models.Model):
+    """One tick of a periodic job (config/schedule.py), claimed by the scheduler process that enqueued it."""
+
+    name = models.CharField(max_length=100)
+    tick = models.DateTimeField()
+    claimed_at = models.DateTimeField(default=timezone.now)
+    claimed_by = models.CharField(max_length=100, blank=True, help_text="host:pid of the scheduler")
+    task_result_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            # The claim itself: of several schedulers racing for one tick, only one INSERT succeeds.
+            models.UniqueConstraint(fields=["name", "tick"], name="core_periodic_job_run_once_per_tick"),
+        ]
+        ordering = ["-tick", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.tick.isoformat()}"

@@ -84,6 +84,19 @@ def register_readiness_check(name: str, check) -> None:
     READINESS_CHECKS[name] = check
 
 
+def _scheduler_status() -> dict:
+    """The periodic jobs' last runs: reported, never a reason to take this instance out of the load balancer
+    (the scheduler is its own process in production; a late job is the operator's alert, not the web tier's)."""
+    from trackbase.core.scheduler import declared_jobs, job_status
+
+    try:
+        jobs = job_status(jobs=declared_jobs())
+    except Exception as exc:  # the database is down: the checks above already say so
+        logger.warning("scheduler status unavailable", extra={"error": str(exc)})
+        return {"status": "unavailable", "jobs": {}}
+    return {"status": "late" if any(job["late"] for job in jobs.values()) else "ok", "jobs": jobs}
+
+
 def ready(request):
     """Readiness: every dependency the API needs answers. 503 names the ones that do not."""
     results = {}
@@ -95,4 +108,5 @@ def ready(request):
             logger.warning("readiness check failed", extra={"check": name, "error": str(exc)})
             results[name] = "unavailable"
     ok = all(value == "ok" for value in results.values())
-    return JsonResponse({"status": "ok" if ok else "unavailable", "checks": results}, status=200 if ok else 503)
+    body = {"status": "ok" if ok else "unavailable", "checks": results, "scheduler": _scheduler_status()}
+    return JsonResponse(body, status=200 if ok else 503)

@@ -12,6 +12,7 @@ STALE_AFTER_SECONDS = 90
 REFRESH_EVERY_SECONDS = 30
 USERS_KEY = "presence:users"
 PRESENCE_REDIS_CONNECTIONS = 20
+PRESENCE_POOL_WAIT_SECONDS = 10
 
 
 def presence_key(user_id: int) -> str:
@@ -59,11 +60,14 @@ class RedisPresence:
 
     def __init__(self, url: str):
         import redis.asyncio
+        from redis.asyncio.connection import parse_url
 
         # A bounded pool that waits for a free connection: a burst of a thousand handshakes must not
-        # open a thousand Redis sockets (measured: the process ran out of file descriptors).
-        pool = redis.asyncio.BlockingConnectionPool.from_url(
-            url, max_connections=PRESENCE_REDIS_CONNECTIONS, timeout=10
+        # open a thousand Redis sockets (measured: the process ran out of file descriptors). The URL's own
+        # `max_connections` (or `timeout`) would win over keyword arguments in from_url(), so they are dropped.
+        options = {key: value for key, value in parse_url(url).items() if key not in ("max_connections", "timeout")}
+        pool = redis.asyncio.BlockingConnectionPool(
+            max_connections=PRESENCE_REDIS_CONNECTIONS, timeout=PRESENCE_POOL_WAIT_SECONDS, **options
         )
         self._redis = redis.asyncio.Redis(connection_pool=pool)
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from trackbase.accounts.device_services import device_deactivate, devices_active_for_users
+from trackbase.accounts.devices.services import device_deactivate, devices_active_for_users
 from trackbase.notifications.models import Notification, PushMessage, PushStatus
 from trackbase.notifications.push import senders
 from trackbase.notifications.push.base import Outcome, PushContent, SendResult

@@ -1,6 +1,6 @@
 """The sender of each platform, or why there is none."""
 
-from trackbase.accounts.devices import Device, Platform
+from trackbase.accounts.devices.models import Device, Platform
 from trackbase.notifications.push import apns, webpush
 from trackbase.notifications.push.base import NotConfigured, Outcome, PushContent, SendResult
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from py_vapid import Vapid
 from pywebpush import WebPusher, WebPushException
 
-from trackbase.accounts.push_targets import endpoint_error
+from trackbase.accounts.devices.push_targets import endpoint_error
 from trackbase.notifications.push.base import (
     NotConfigured,
     Outcome,

@@ -1,7 +1,7 @@
 import factory
 from django.utils import timezone
 
-from trackbase.accounts.devices import Device, Platform, token_digest
+from trackbase.accounts.devices.models import Device, Platform, token_digest
 from trackbase.accounts.tests.factories import UserFactory
 from trackbase.notifications.models import Notification, PushMessage
 

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from trackbase.accounts.devices import Device, token_digest
+from trackbase.accounts.devices.models import Device, token_digest
 from trackbase.core.testing import NOW
 from trackbase.notifications import delivery
 from trackbase.notifications.models import Notification, PushMessage, PushStatus

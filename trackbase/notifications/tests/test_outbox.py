@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from trackbase.accounts import device_services
+from trackbase.accounts.devices import services as device_services
 from trackbase.notifications.models import PushMessage, PushStatus
 from trackbase.notifications.push import outbox, senders
 from trackbase.notifications.tests.factories import DeviceFactory, queued

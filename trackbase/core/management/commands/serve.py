@@ -1,4 +1,4 @@
-"""`make run`: migrate both databases, load reference data, start the task worker, serve HTTP."""
+"""`make run`: migrate both databases, load reference data, start the task worker and the scheduler, serve HTTP."""
 
 import signal
 import socket
@@ -15,22 +15,29 @@ from django.utils.module_loading import import_string
 
 from config.env import env_int, env_str
 from trackbase.core.management.task_worker import TaskWorkerThread
+from trackbase.core.scheduler import SchedulerThread, declared_jobs
 
 DATABASES_TO_MIGRATE = ("default", "analytics")
 # Seconds uvicorn waits for open connections (long polls, websockets) before closing them on shutdown.
 GRACEFUL_SHUTDOWN_SECONDS = 5
 WORKER_STOP_SECONDS = 10.0
+SCHEDULER_STOP_SECONDS = 5.0
 RQ_WORKER_HINT = "manage.py rqworker --job-class django_tasks_rq.backend.Job --with-scheduler default"
 
 
 class Command(BaseCommand):
-    help = "Migrate, load reference data, start the task worker and serve HTTP (and later Socket.IO) on one port."
+    help = (
+        "Migrate, load reference data, start the task worker and the scheduler, serve HTTP and Socket.IO on one port."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", help="Interface to bind (default: $HOST or 127.0.0.1).")
         parser.add_argument("--port", type=int, help="Port to bind, 0 for any free one (default: $PORT or 8000).")
         parser.add_argument("--no-migrate", action="store_true", help="Skip migrations and reference data.")
         parser.add_argument("--no-worker", action="store_true", help="Do not start the in-process task worker.")
+        parser.add_argument(
+            "--no-scheduler", action="store_true", help="Do not start the in-process scheduler (config/schedule.py)."
+        )
 
     def handle(self, *args, **options):
         host = options["host"] or env_str("HOST", "127.0.0.1")
@@ -48,7 +55,8 @@ class Command(BaseCommand):
         connections.close_all()
         app = asgi_application()
         worker = None if options["no_worker"] else self._start_worker()
-        self._serve(sock, app, worker)
+        scheduler = None if options["no_scheduler"] else self._start_scheduler()
+        self._serve(sock, app, worker, scheduler)
         self.stdout.write("Stopped.")
 
     def _prepare_databases(self) -> None:
@@ -80,7 +88,16 @@ class Command(BaseCommand):
         self.stdout.write("Task worker started.")
         return worker
 
-    def _serve(self, sock: socket.socket, app, worker: TaskWorkerThread | None) -> None:
+    def _start_scheduler(self) -> SchedulerThread:
+        jobs = declared_jobs()
+        scheduler = SchedulerThread(jobs)
+        scheduler.start()
+        self.stdout.write(f"Scheduler started ({len(jobs)} periodic jobs).")
+        return scheduler
+
+    def _serve(
+        self, sock: socket.socket, app, worker: TaskWorkerThread | None, scheduler: SchedulerThread | None
+    ) -> None:
         config = uvicorn.Config(
             app=app,
             lifespan="off",
@@ -110,6 +127,8 @@ class Command(BaseCommand):
         finally:
             stopping = True
             sock.close()
+            if scheduler is not None:
+                scheduler.stop(timeout=SCHEDULER_STOP_SECONDS)
             if worker is not None and not worker.stop(timeout=WORKER_STOP_SECONDS, abort=forced):
                 self.stderr.write("Stopped without waiting for the task worker's running task.")
             for sig, handler in previous.items():

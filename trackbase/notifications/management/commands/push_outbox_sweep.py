@@ -6,7 +6,7 @@ from trackbase.notifications.push.outbox import push_outbox_sweep
 class Command(BaseCommand):
     help = (
         "Enqueue the push messages that are due (retries on a backend without deferred tasks, lost enqueues) "
-        "and take back the ones a dead worker claimed. Run it every minute from cron or the scheduler."
+        "and take back the ones a dead worker claimed. The scheduler runs it every minute (config/schedule.py)."
     )
 
     def handle(self, *args, **options):

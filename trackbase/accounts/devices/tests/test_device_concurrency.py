@@ -6,8 +6,8 @@ import threading
 import pytest
 from django.db import connection
 
-from trackbase.accounts import device_services
-from trackbase.accounts.devices import Device
+from trackbase.accounts.devices import services as device_services
+from trackbase.accounts.devices.models import Device
 from trackbase.accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

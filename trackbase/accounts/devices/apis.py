@@ -6,8 +6,9 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from trackbase.accounts import device_services, push_targets
-from trackbase.accounts.devices import Device, Platform
+from trackbase.accounts.devices import push_targets
+from trackbase.accounts.devices import services as device_services
+from trackbase.accounts.devices.models import Device, Platform
 from trackbase.core.inputs import validated
 from trackbase.core.pagination import PAGE_PARAMETERS, page_of, paginate
 

@@ -3,8 +3,8 @@
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
-from trackbase.accounts import push_targets
-from trackbase.accounts.devices import Device, token_digest
+from trackbase.accounts.devices import push_targets
+from trackbase.accounts.devices.models import Device, token_digest
 from trackbase.core.errors import NotFound
 
 # A phone gets a new token on every reinstall and the old one lingers until a provider calls it dead:

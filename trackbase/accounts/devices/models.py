@@ -1,7 +1,7 @@
 """Push devices: where a user's phones and browsers receive push notifications.
 
-The model lives here rather than in models.py so the device code stays in one place; models.py imports
-it so Django registers it with the accounts app."""
+The model belongs to the accounts app (table `accounts_device`, its migrations): accounts/models.py imports
+it so Django registers it there, while the device code stays in one package."""
 
 import hashlib
 

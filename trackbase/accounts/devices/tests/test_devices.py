@@ -8,8 +8,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.db import IntegrityError, transaction
 
-from trackbase.accounts import device_services
-from trackbase.accounts.devices import Device, token_digest
+from trackbase.accounts.devices import services as device_services
+from trackbase.accounts.devices.models import Device, token_digest
 from trackbase.core.testing import assert_client_error, assert_problem, client_for, travel
 
 pytestmark = pytest.mark.django_db
