@@ -444,12 +444,22 @@ def start_gunicorn(server: LiveServer, *, app: str, workers: int = 4, threads: i
 def kill_hard(server: LiveServer, child: Child) -> None:
     """SIGKILL the child and its whole process group (gunicorn's master and its workers) mid-whatever, as an
     OOM killer or a power cut would: no request finishes, no transaction commits that had not already."""
-    _kill_group(child.process.pid)
+    group = child.process.pid  # spawned with start_new_session: its pid is its process group's id
+    _kill_group(group)
     child.process.wait(STOP_TIMEOUT)
     deadline = time.monotonic() + STOP_TIMEOUT
-    while leftover_processes(server.data_dir) and time.monotonic() < deadline:
+    while _group_members(server, group) and time.monotonic() < deadline:
         time.sleep(0.05)  # the workers die with the group; wait until the kernel has reaped them
     server.children.remove(child)
+
+
+def _group_members(server: LiveServer, group: int) -> list[int]:
+    members = []
+    for pid, _ in leftover_processes(server.data_dir):
+        with contextlib.suppress(ProcessLookupError):
+            if os.getpgid(pid) == group:
+                members.append(pid)
+    return members
 
 
 def _for_fixture(server_context) -> Iterator[LiveServer]:
