@@ -19,4 +19,10 @@ JOBS: list[PeriodicJob] = [
     PeriodicJob(
         name="idempotency_key_purge", task="trackbase.core.tasks.idempotency_key_purge", every=timedelta(hours=1)
     ),
+    # Each group's reminder hour is local (Sunday 18:00 in its time zone); an hourly tick meets every zone.
+    PeriodicJob(
+        name="wellness_weekly_reminders",
+        task="trackbase.wellness.tasks.send_weekly_reminders",
+        every=timedelta(hours=1),
+    ),
 ]

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "trackbase.realtime",
     "trackbase.notifications",
     "trackbase.rail",
+    "trackbase.wellness",
 ]
 
 MIDDLEWARE = [
@@ -242,6 +243,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "UserRoleEnum": "trackbase.accounts.models.Role.choices",
+        "WellnessRoleEnum": "trackbase.wellness.models.Role.choices",
+    },
     # `<id:...>` path ids (trackbase.core.routing.IdConverter).
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
 }
@@ -310,6 +315,9 @@ STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves collected files from here 
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploaded files (avatars) served by the app itself from MEDIA_ROOT: right for the embedded single process; turn it
+# off where a storage backend (S3) or the web server serves MEDIA_URL.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 
 LANGUAGE_CODE = "en-us"

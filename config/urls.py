@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from trackbase.core import views as core_views
@@ -20,10 +20,14 @@ urlpatterns = [
             path("", include("trackbase.realtime.urls")),
             path("", include("trackbase.notifications.urls")),
             path("", include("trackbase.rail.urls")),
+            path("", include("trackbase.wellness.urls")),
             *([path("", include("bench.urls"))] if settings.BENCH_ENDPOINTS else []),
         ]
     ),
 ]
+
+if settings.SERVE_MEDIA:
+    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", core_views.media_file))
 
 handler400 = core_views.bad_request
 handler403 = core_views.permission_denied

@@ -144,8 +144,18 @@ def ensure_node_client() -> None:
 class NodeClient:
     """tests/realtime/node/client.mjs as a subprocess; its JSON lines land in `inbox`. A context manager."""
 
-    def __init__(self, url: str, *, token: str | None, transport: str | None = None, timeout: float = 60):
+    def __init__(
+        self,
+        url: str,
+        *,
+        token: str | None,
+        transport: str | None = None,
+        timeout: float = 60,
+        join_group: int | None = None,
+    ):
         args = [shutil.which("node") or "node", str(NODE_SCRIPT), url, "--timeout", str(timeout)]
+        if join_group is not None:
+            args += ["--join-group", str(join_group)]
         if token is not None:
             args += ["--token", token]
         if transport:

@@ -36,6 +36,8 @@ class User(AbstractUser):
     notification_preferences = models.JSONField(default=dict, blank=True)
     privacy_settings = models.JSONField(default=default_privacy_settings, blank=True)
     email_verified = models.BooleanField(default=False)
+    # HuCares' 4-digit PIN, hashed like a password; blank: no PIN set.
+    pin_hash = models.CharField(max_length=255, blank=True, default="")
     last_login_at = models.DateTimeField(null=True, blank=True)
     last_active_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

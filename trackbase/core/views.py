@@ -7,6 +7,7 @@ from django.http import JsonResponse
 from django.views.defaults import bad_request as default_bad_request
 from django.views.defaults import page_not_found, server_error
 from django.views.defaults import permission_denied as default_permission_denied
+from django.views.static import serve
 
 from trackbase.core.errors import INTERNAL_ERROR_DETAIL, problem_response
 
@@ -110,3 +111,8 @@ def ready(request):
     ok = all(value == "ok" for value in results.values())
     body = {"status": "ok" if ok else "unavailable", "checks": results, "scheduler": _scheduler_status()}
     return JsonResponse(body, status=200 if ok else 503)
+
+
+def media_file(request, path: str):
+    """An uploaded file from MEDIA_ROOT (read per request, so tests and settings changes see the current root)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

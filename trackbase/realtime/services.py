@@ -66,6 +66,31 @@ def disconnect_user(user_id: int) -> None:
         _run_on_server_loop(lambda sid=sid: sio.disconnect(sid), what=f"disconnect {sid}")
 
 
+def remove_user_from_room(user_id: int, room: str) -> None:
+    """Take every open connection of a user out of `room`, on any process (they lost the right to be in it)."""
+    if settings.REDIS_URL:
+        publisher = _publisher()
+        for sid in _redis().zrange(presence_key(user_id), 0, -1):
+            message = {"method": "leave_room", "sid": sid.decode(), "room": room, "namespace": "/"}
+            publisher._publish({**message, "host_id": publisher.host_id})
+        return
+    from trackbase.realtime.server import presence, sio
+
+    for sid in presence.sids(user_id):
+        _run_on_server_loop(lambda sid=sid: sio.leave_room(sid, room), what=f"{sid} leaves {room}")
+
+
+def close_room(room: str) -> None:
+    """Empty `room` on every process (what it was about is gone)."""
+    if settings.REDIS_URL:
+        publisher = _publisher()
+        publisher._publish({"method": "close_room", "room": room, "namespace": "/", "host_id": publisher.host_id})
+        return
+    from trackbase.realtime.server import sio
+
+    _run_on_server_loop(lambda: sio.close_room(room), what=f"close {room}")
+
+
 def _run_on_server_loop(make_coroutine, *, what: str) -> None:
     """Embedded mode: hand work to this process's Socket.IO loop, from its own thread or any other."""
     from trackbase.realtime.server import event_loop

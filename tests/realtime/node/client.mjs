@@ -1,20 +1,21 @@
 // A Socket.IO client on the official socket.io-client, driven by tests/realtime as a subprocess.
 //
-//   node client.mjs URL [--token TOKEN] [--transport websocket|polling] [--timeout SECONDS]
+//   node client.mjs URL [--token TOKEN] [--transport websocket|polling] [--timeout SECONDS] [--join-group ID]
 //
 // Prints one JSON object a line on stdout: {"event": "connect", "id"}, {"event": "connect_error", "message",
 // "data"}, {"event": "disconnect", "reason"}, {"event": "<server event>", "args": [...]}, and {"event": "exit",
-// "reason"} last. Exits 0 on SIGTERM/SIGINT or after the timeout, 1 when the connection fails or is refused.
+// "reason"} last; with --join-group, the ack of `join-group` as {"event": "join-group-ack", "ack"}. Exits 0 on SIGTERM/SIGINT or after the timeout, 1 when the connection fails or is refused.
 import { io } from "socket.io-client";
 
 function parse(argv) {
-  const options = { url: argv[0], token: null, transport: null, timeout: 30 };
+  const options = { url: argv[0], token: null, transport: null, timeout: 30, joinGroup: null };
   for (let i = 1; i < argv.length; i += 2) {
     const [name, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`${name} needs a value`);
     if (name === "--token") options.token = value;
     else if (name === "--transport") options.transport = value;
     else if (name === "--timeout") options.timeout = Number(value);
+    else if (name === "--join-group") options.joinGroup = value;
     else throw new Error(`unknown option ${name}`);
   }
   if (!options.url) throw new Error("usage: node client.mjs URL [--token T] [--transport T] [--timeout S]");
@@ -48,7 +49,10 @@ function exit(reason, code) {
   setTimeout(done, 5000).unref();
 }
 
-socket.on("connect", () => print({ event: "connect", id: socket.id, transport: socket.io.engine.transport.name }));
+socket.on("connect", () => {
+  print({ event: "connect", id: socket.id, transport: socket.io.engine.transport.name });
+  if (options.joinGroup !== null) socket.emit("join-group", options.joinGroup, (ack) => print({ event: "join-group-ack", ack }));
+});
 socket.on("connect_error", (error) => {
   print({ event: "connect_error", message: error.message, data: error.data ?? null });
   // With reconnection off nothing follows either a refusal (socket.active false) or a transport error.

@@ -1,0 +1,92 @@
+"""Check-in writes: one per member, group and week (the database decides), editable in its week only."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from trackbase.wellness import events, rules
+from trackbase.wellness.errors import CheckInNotFound, CheckInWeekOver, DuplicateCheckIn, invalid
+from trackbase.wellness.models import CheckIn, Membership
+from trackbase.wellness.services.groups import membership_of
+
+SCORES = ("productive", "satisfied", "body", "care")
+
+
+def _check_scores(scores: dict) -> None:
+    for name in SCORES:
+        value = scores.get(name)
+        if not isinstance(value, int) or isinstance(value, bool) or not rules.SCORE_MIN <= value <= rules.SCORE_MAX:
+            raise invalid(name, f"An integer from {rules.SCORE_MIN} to {rules.SCORE_MAX}.")
+
+
+def checkin_submit(
+    *,
+    user,
+    group_id: int,
+    productive: int,
+    satisfied: int,
+    body: int,
+    care: int,
+    notes: str = "",
+    is_private: bool = False,
+) -> CheckIn:
+    """This week's check-in (the group's week); the other members hear of it unless it is private."""
+    scores = {"productive": productive, "satisfied": satisfied, "body": body, "care": care}
+    _check_scores(scores)
+    group = membership_of(user=user, group_id=group_id).group
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            checkin = CheckIn.objects.create(
+                user=user,
+                group=group,
+                week_start_date=rules.week_start(now, group.timezone),
+                notes=notes,
+                is_private=is_private,
+                submitted_at=now,
+                hu_cares_score=rules.hu_cares_score(**scores),
+                **scores,
+            )
+    except IntegrityError:
+        # The unique (user, group, week) constraint: a second check-in, or the loser of a parallel pair.
+        raise DuplicateCheckIn() from None
+    if not is_private:
+        _announce(checkin, username=user.username)
+    return checkin
+
+
+def _announce(checkin: CheckIn, *, username: str) -> None:
+    others = Membership.objects.filter(group_id=checkin.group_id).exclude(user_id=checkin.user_id)
+    payload = {
+        "userId": checkin.user_id,
+        "username": username,
+        "groupId": checkin.group_id,
+        "huCaresScore": checkin.hu_cares_score,
+        "timestamp": checkin.submitted_at.isoformat().replace("+00:00", "Z"),
+    }
+    events.friend_checked_in(member_ids=list(others.values_list("user_id", flat=True)), payload=payload)
+
+
+def _own(*, user, checkin_id: int) -> CheckIn:
+    checkin = CheckIn.objects.select_related("group").filter(pk=checkin_id, user=user).first()
+    if checkin is None:
+        raise CheckInNotFound()
+    return checkin
+
+
+def checkin_update(*, user, checkin_id: int, **fields) -> CheckIn:
+    """Change one's own check-in while its week (in the group's time zone) is still the current one."""
+    checkin = _own(user=user, checkin_id=checkin_id)
+    if checkin.week_start_date != rules.week_start(timezone.now(), checkin.group.timezone):
+        raise CheckInWeekOver()
+    for name, value in fields.items():
+        if name in (*SCORES, "notes", "is_private"):
+            setattr(checkin, name, value)
+    scores = {name: getattr(checkin, name) for name in SCORES}
+    _check_scores(scores)
+    checkin.hu_cares_score = rules.hu_cares_score(**scores)
+    checkin.save()
+    return checkin
+
+
+def checkin_delete(*, user, checkin_id: int) -> None:
+    _own(user=user, checkin_id=checkin_id).delete()
