@@ -424,13 +424,42 @@ def run_gunicorn(
             migrate(server.env)
         except CommandFailed as exc:
             raise ServerFailed(str(exc)) from None
-        args = [app, "-w", str(workers), "--threads", str(threads), "-k", "gthread"]
-        # No control socket: gunicorn's default is one path in $HOME, which parallel servers would fight over.
-        args += ["-b", f"127.0.0.1:{server.env['PORT']}", "--graceful-timeout", "5", "--no-control-socket"]
-        gunicorn = _spawn("gunicorn", args, server.env, base_dir, program=[GUNICORN])
-        server.children.append(gunicorn)
-        wait_ready(server, gunicorn)
+        start_gunicorn(server, app=app, workers=workers, threads=threads)
         yield server
+
+
+def start_gunicorn(server: LiveServer, *, app: str, workers: int = 4, threads: int = 4) -> Child:
+    """Start `gunicorn <app>` on the server's (migrated) data and port, and wait for /ready/. Also how a test
+    brings a killed server back on the same data."""
+    args = [app, "-w", str(workers), "--threads", str(threads), "-k", "gthread"]
+    # No control socket: gunicorn's default is one path in $HOME, which parallel servers would fight over.
+    args += ["-b", f"127.0.0.1:{server.env['PORT']}", "--graceful-timeout", "5", "--no-control-socket"]
+    name = f"gunicorn-{len(server.children)}" if server.children else "gunicorn"
+    gunicorn = _spawn(name, args, server.env, server.log_dir, program=[GUNICORN])
+    server.children.append(gunicorn)
+    wait_ready(server, gunicorn)
+    return gunicorn
+
+
+def kill_hard(server: LiveServer, child: Child) -> None:
+    """SIGKILL the child and its whole process group (gunicorn's master and its workers) mid-whatever, as an
+    OOM killer or a power cut would: no request finishes, no transaction commits that had not already."""
+    group = child.process.pid  # spawned with start_new_session: its pid is its process group's id
+    _kill_group(group)
+    child.process.wait(STOP_TIMEOUT)
+    deadline = time.monotonic() + STOP_TIMEOUT
+    while _group_members(server, group) and time.monotonic() < deadline:
+        time.sleep(0.05)  # the workers die with the group; wait until the kernel has reaped them
+    server.children.remove(child)
+
+
+def _group_members(server: LiveServer, group: int) -> list[int]:
+    members = []
+    for pid, _ in leftover_processes(server.data_dir):
+        with contextlib.suppress(ProcessLookupError):
+            if os.getpgid(pid) == group:
+                members.append(pid)
+    return members
 
 
 def _for_fixture(server_context) -> Iterator[LiveServer]:

@@ -1,10 +1,20 @@
+import logging
 from datetime import datetime
 
+from django.db import DatabaseError
 from django.db.models import Count, F
 from django.db.models.fields.json import KT
 from django.db.models.functions import Trim, Upper
 
 from trackbase.analytics.models import RequestLog
+from trackbase.core.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+
+class AnalyticsUnavailable(DomainError):
+    status, code = 503, "ANALYTICS_UNAVAILABLE"
+    detail = "The analytics store is not answering; try again later. Everything else works."
 
 
 def request_log_top_param_values(
@@ -26,4 +36,10 @@ def request_log_top_param_values(
         .annotate(count=Count("id"))
         .order_by("-count", *(F(f"_{param}") for param in params))[:limit]
     )
-    return [{param: row[f"_{param}"] for param in params} | {"count": row["count"]} for row in rows]
+    try:
+        return [{param: row[f"_{param}"] for param in params} | {"count": row["count"]} for row in rows]
+    except DatabaseError as exc:
+        # The store is down or not what we expect (a replaced database file has no tables): not the client's
+        # fault, and not a bug in this request either.
+        logger.warning("analytics store unavailable", extra={"error": repr(exc)})
+        raise AnalyticsUnavailable() from exc

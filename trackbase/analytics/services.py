@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from trackbase.analytics.buffer import request_log_buffer
@@ -70,3 +71,18 @@ def request_log_purge() -> int:
         if not ids:
             return deleted
         deleted += RequestLog.objects.filter(pk__in=ids).delete()[0]
+
+
+def request_log_probe() -> None:
+    """Write one entry the way the buffer does, and roll it back: raises while entries would be dropped."""
+    alias = router.db_for_write(RequestLog)
+    connection = connections[alias]
+    if not connection.in_atomic_block:
+        # On a fresh connection, as the flush thread writes (it closes its own after each batch): a connection
+        # kept open since before the analytics file was replaced still writes to the old, unlinked file.
+        connection.close()
+    with transaction.atomic(using=alias):
+        RequestLog.objects.using(alias).create(
+            route="/ready/", method="GET", status_code=200, duration_ms=0.0, timestamp=timezone.now()
+        )
+        transaction.set_rollback(True, using=alias)

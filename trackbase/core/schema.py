@@ -9,7 +9,8 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     str,
     OpenApiParameter.HEADER,
     description="Send the same key again to replay the first answer instead of repeating the write "
-    "(per user, 24 h; 409 while the first request runs, 422 if the body differs).",
+    "(per user, 24 h; 422 if the body differs). After a timeout or a lost connection, retry with the same "
+    "key: a retry waits for a first attempt still running, then replays its answer.",
 )
 
 

@@ -80,6 +80,11 @@ READINESS_CHECKS = {
 }
 
 
+def register_readiness_check(name: str, check) -> None:
+    """Add a dependency an app owns (the request log, ...) to /ready/; `check()` raises while it is down."""
+    READINESS_CHECKS[name] = check
+
+
 def _scheduler_status() -> dict:
     """The periodic jobs' last runs: reported, never a reason to take this instance out of the load balancer
     (the scheduler is its own process in production; a late job is the operator's alert, not the web tier's)."""

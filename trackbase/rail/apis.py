@@ -1,6 +1,6 @@
 """IRCTC endpoints (seed 001): trains, search, bookings, status events, top routes."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -9,19 +9,14 @@ from rest_framework.views import APIView
 from trackbase.accounts.permissions import IsAdmin
 from trackbase.core.idempotency import idempotent
 from trackbase.core.inputs import validated
-from trackbase.core.pagination import (
-    PAGE_PARAMETERS,
-    page_of,
-    page_parameters,
-    page_window,
-    paginate,
-    parse_bounded_int,
-)
+from trackbase.core.pagination import PAGE_PARAMETERS, page_of, page_parameters, paginate, parse_bounded_int
+from trackbase.core.schema import problems
 from trackbase.rail import rules, selectors, services
 from trackbase.rail.models import TrainEventType, TrainStatus
-from trackbase.rail.serializers import BookingOutput, TrainOutput, TrainSearchOutput, booking_data, train_data
+from trackbase.rail.serializers import BookingOutput, TrainOutput
 
-SEARCH_MAX_LIMIT = 50
+SEARCH_DEFAULT_LIMIT, SEARCH_MAX_LIMIT = 10, 50
+TOP_ROUTES_MAX_DAYS, TOP_ROUTES_MAX_LIMIT = 3650, 100
 TRAIN_NUMBER = serializers.RegexField(r"^[A-Za-z0-9-]{1,10}$", help_text="1-10 letters, digits or dashes.")
 
 
@@ -52,22 +47,25 @@ class TrainListApi(AdminWritesMixin, APIView):
         status = serializers.ChoiceField(choices=TrainStatus.choices, required=False)
 
     @extend_schema(
+        tags=["rail"],
         parameters=[FilterSerializer, *PAGE_PARAMETERS],
-        responses={200: page_of(TrainOutput)},
+        responses={200: page_of(TrainOutput), **problems(400, 401, 429)},
         summary="List trains",
+        operation_id="api_trains_list",
     )
     def get(self, request):
         filters = validated(self.FilterSerializer, request.query_params)
-        return paginate(request, selectors.train_list(**filters))
+        return paginate(request, selectors.train_list(**filters), serializer=TrainOutput)
 
     @extend_schema(
+        tags=["rail"],
         request=InputSerializer,
-        responses={201: TrainOutput, 200: TrainOutput},
+        responses={201: TrainOutput, 200: TrainOutput, **problems(400, 401, 403, 409, 429)},
         summary="Create a train, or update the train with this number (admin)",
     )
     def post(self, request):
         train, created = services.train_upsert(**validated(self.InputSerializer, request.data))
-        return Response(train_data(train), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return Response(TrainOutput(train).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 class TrainSearchApi(APIView):
@@ -79,44 +77,60 @@ class TrainSearchApi(APIView):
         destination = serializers.CharField(max_length=64)
 
     @extend_schema(
+        tags=["rail"],
         parameters=[FilterSerializer, *page_parameters(max_limit=SEARCH_MAX_LIMIT)],
-        responses={200: TrainSearchOutput},
+        responses={200: page_of(TrainOutput), **problems(400, 401, 429)},
         summary="Search trains by route",
     )
     def get(self, request):
         route = validated(self.FilterSerializer, request.query_params)
-        limit, offset = page_window(request.query_params, default_limit=10, max_limit=SEARCH_MAX_LIMIT)
-        total, results = selectors.train_search(**route, limit=limit, offset=offset)
-        return Response({"total": total, "limit": limit, "offset": offset, "results": results})
+        trains = selectors.train_search(**route)
+        return paginate(
+            request, trains, serializer=TrainOutput, default_limit=SEARCH_DEFAULT_LIMIT, max_limit=SEARCH_MAX_LIMIT
+        )
 
 
 class TrainDetailApi(AdminWritesMixin, APIView):
     class UpdateSerializer(TrainFieldsInput):
         pass
 
-    @extend_schema(responses={200: TrainOutput}, summary="One train")
+    @extend_schema(tags=["rail"], responses={200: TrainOutput, **problems(401, 404, 429)}, summary="One train")
     def get(self, request, train_number: str):
         train = selectors.train_get(train_number=train_number)
         if train is None:
             raise services.TrainNotFound()
-        return Response(train_data(train))
+        return Response(TrainOutput(train).data)
 
-    @extend_schema(request=UpdateSerializer, responses={200: TrainOutput}, summary="Replace a train's details (admin)")
+    @extend_schema(
+        tags=["rail"],
+        request=UpdateSerializer,
+        responses={200: TrainOutput, **problems(400, 401, 403, 404, 409, 429)},
+        summary="Replace a train's details (admin)",
+    )
     def put(self, request, train_number: str):
         return self._update(request, train_number, partial=False)
 
-    @extend_schema(request=UpdateSerializer, responses={200: TrainOutput}, summary="Change a train's details (admin)")
+    @extend_schema(
+        tags=["rail"],
+        request=UpdateSerializer,
+        responses={200: TrainOutput, **problems(400, 401, 403, 404, 409, 429)},
+        summary="Change a train's details (admin)",
+    )
     def patch(self, request, train_number: str):
         return self._update(request, train_number, partial=True)
 
-    @extend_schema(responses={204: None}, summary="Delete a train without bookings (admin)")
+    @extend_schema(
+        tags=["rail"],
+        responses={204: None, **problems(401, 403, 404, 409, 429)},
+        summary="Delete a train without bookings or events (admin)",
+    )
     def delete(self, request, train_number: str):
         services.train_delete(train_number=train_number)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _update(self, request, train_number: str, *, partial: bool):
         changes = validated(self.UpdateSerializer, request.data, partial=partial)
-        return Response(train_data(services.train_update(train_number=train_number, **changes)))
+        return Response(TrainOutput(services.train_update(train_number=train_number, **changes)).data)
 
 
 class TrainEventApi(APIView):
@@ -138,7 +152,10 @@ class TrainEventApi(APIView):
         created_at = serializers.DateTimeField()
 
     @extend_schema(
-        request=InputSerializer, responses={201: OutputSerializer}, summary="Record a train status change (admin)"
+        tags=["rail"],
+        request=InputSerializer,
+        responses={201: OutputSerializer, **problems(400, 401, 403, 404, 409, 429)},
+        summary="Record a train status change (admin)",
     )
     def post(self, request, train_number: str):
         data = validated(self.InputSerializer, request.data)
@@ -153,59 +170,75 @@ class BookingCreateApi(APIView):
         seats = serializers.IntegerField(min_value=-(2**31), max_value=2**31)
 
     @extend_schema(
-        request=InputSerializer, responses={201: BookingOutput}, summary="Book seats (Idempotency-Key honoured)"
+        tags=["rail"],
+        request=InputSerializer,
+        responses={201: BookingOutput, **problems(400, 401, 404, 409, 422, 429)},
+        summary="Book seats (Idempotency-Key honoured)",
     )
     @idempotent
     def post(self, request):
         booking = services.booking_create(user=request.user, **validated(self.InputSerializer, request.data))
-        return Response(booking_data(booking), status=status.HTTP_201_CREATED)
+        return Response(BookingOutput(booking).data, status=status.HTTP_201_CREATED)
 
 
 class BookingMineApi(APIView):
     @extend_schema(
+        tags=["rail"],
         parameters=PAGE_PARAMETERS,
-        responses={200: page_of(BookingOutput)},
+        responses={200: page_of(BookingOutput), **problems(400, 401, 429)},
         summary="The caller's bookings, newest first",
     )
     def get(self, request):
-        limit, offset = page_window(request.query_params)
-        total, page = selectors.booking_page_for_user(user=request.user, limit=limit, offset=offset)
-        results = [booking_data(booking) for booking in page]
-        return Response({"total": total, "limit": limit, "offset": offset, "results": results})
+        return paginate(request, selectors.booking_list_for_user(user=request.user), serializer=BookingOutput)
 
 
 class BookingDetailApi(APIView):
-    @extend_schema(responses={200: BookingOutput}, summary="One of the caller's bookings")
+    @extend_schema(
+        tags=["rail"], responses={200: BookingOutput, **problems(401, 404, 429)}, summary="One of the caller's bookings"
+    )
     def get(self, request, booking_id: int):
         booking = selectors.booking_get_for_user(user=request.user, booking_id=booking_id)
         if booking is None:
             raise services.BookingNotFound()
-        return Response(booking_data(booking))
+        return Response(BookingOutput(booking).data)
 
 
 class BookingCancelApi(APIView):
-    @extend_schema(request=None, responses={200: BookingOutput}, summary="Cancel a booking; its seats return")
+    @extend_schema(
+        tags=["rail"],
+        request=None,
+        responses={200: BookingOutput, **problems(401, 404, 409, 429)},
+        summary="Cancel a booking; its seats return",
+    )
     def post(self, request, booking_id: int):
-        return Response(booking_data(services.booking_cancel(user=request.user, booking_id=booking_id)))
+        return Response(BookingOutput(services.booking_cancel(user=request.user, booking_id=booking_id)).data)
 
 
 class TopRoutesApi(APIView):
+    class OutputSerializer(serializers.Serializer):
+        source = serializers.CharField()
+        destination = serializers.CharField()
+        count = serializers.IntegerField()
+
     @extend_schema(
-        parameters=[OpenApiParameter("days", int, description="Only searches of the last N days (1-3650).")],
-        responses={
-            200: inline_serializer(
-                "TopRoute",
-                {
-                    "source": serializers.CharField(),
-                    "destination": serializers.CharField(),
-                    "count": serializers.IntegerField(),
-                },
-                many=True,
-            )
-        },
+        tags=["rail"],
+        parameters=[
+            OpenApiParameter(
+                "days",
+                {"type": "integer", "minimum": 1, "maximum": TOP_ROUTES_MAX_DAYS},
+                description=f"Only searches of the last N days (1-{TOP_ROUTES_MAX_DAYS}).",
+            ),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": TOP_ROUTES_MAX_LIMIT},
+                description=f"How many routes (1-{TOP_ROUTES_MAX_LIMIT}, default 10).",
+            ),
+        ],
+        responses={200: OutputSerializer(many=True), **problems(400, 401, 429, 503)},
         summary="Most searched routes, from the request log",
     )
     def get(self, request):
-        days = parse_bounded_int(request.query_params, "days", default=0, minimum=1, maximum=3650) or None
-        limit = parse_bounded_int(request.query_params, "limit", default=10, minimum=1, maximum=100)
-        return Response(selectors.top_routes(days=days, limit=limit))
+        params = request.query_params
+        days = parse_bounded_int(params, "days", default=0, minimum=1, maximum=TOP_ROUTES_MAX_DAYS) or None
+        limit = parse_bounded_int(params, "limit", default=10, minimum=1, maximum=TOP_ROUTES_MAX_LIMIT)
+        return Response(self.OutputSerializer(selectors.top_routes(days=days, limit=limit), many=True).data)

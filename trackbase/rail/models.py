@@ -2,24 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from trackbase.rail.status_codes import BookingStatus, TrainEventType, TrainStatus
 
-class TrainStatus(models.TextChoices):
-    SCHEDULED = "SCHEDULED", "Scheduled"
-    ON_TIME = "ON_TIME", "On time"
-    DELAYED = "DELAYED", "Delayed"
-    CANCELLED = "CANCELLED", "Cancelled"
-
-
-class TrainEventType(models.TextChoices):
-    DELAY = "DELAY", "Delay"
-    PLATFORM_CHANGE = "PLATFORM_CHANGE", "Platform change"
-    CANCELLED = "CANCELLED", "Cancelled"
-    ON_TIME = "ON_TIME", "On time"
-
-
-class BookingStatus(models.TextChoices):
-    CONFIRMED = "CONFIRMED", "Confirmed"
-    CANCELLED = "CANCELLED", "Cancelled"
+__all__ = ["Booking", "BookingStatus", "Favorite", "Train", "TrainEvent", "TrainEventType", "TrainStatus"]
 
 
 class Train(models.Model):
@@ -64,7 +49,8 @@ class Train(models.Model):
 class TrainEvent(models.Model):
     """Append-only history of a train's status changes; each one notifies the train's followers once."""
 
-    train = models.ForeignKey(Train, on_delete=models.CASCADE, related_name="events")
+    # PROTECT: an event's notification task may still be queued, and its followers were told about it.
+    train = models.ForeignKey(Train, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=20, choices=TrainEventType.choices)
     delay_minutes = models.PositiveIntegerField(null=True, blank=True)
     platform = models.CharField(max_length=10, blank=True)

@@ -1,5 +1,5 @@
-"""Rail reads. The hot ones (search) return plain dicts straight from the database: serializer
-objects cost more than the queries on a 10-row page."""
+"""Rail reads. The hot ones (search, train list) return `.values()` dicts, which TrainOutput copies as they
+are: building model instances and converting each field would cost more than the queries on a 10-row page."""
 
 import hashlib
 from datetime import timedelta
@@ -10,50 +10,64 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from trackbase.analytics.selectors import request_log_top_param_values
+from trackbase.core.pagination import page_total
 from trackbase.rail import rules
 from trackbase.rail.models import Booking, Favorite, Train
+from trackbase.rail.serializers import TRAIN_OUTPUT_FIELDS
 
 SEARCH_ROUTE = "api/trains/search/"
 # How long a search page is served from the cache (settings.RAIL_SEARCH_CACHE_SECONDS overrides; 0 turns it
 # off). Seat counts and statuses in search results may be this many seconds old; booking never reads them,
 # it takes seats with a conditional UPDATE on the train row. bench/README.md has the numbers.
 SEARCH_CACHE_SECONDS = 2
-TRAIN_OUTPUT_FIELDS = (
-    "id", "train_number", "name", "source", "destination", "departure_time", "arrival_time",
-    "total_seats", "available_seats", "status", "delay_minutes", "platform", "created_at", "updated_at",
-)  # fmt: skip
 
 
-def train_search(*, source: str, destination: str, limit: int, offset: int) -> tuple[int, list[dict]]:
-    """Trains from source to destination (case-insensitive), by departure then id, cached for a few
-    seconds (SEARCH_CACHE_SECONDS). -> (total, page)"""
-    source_key, destination_key = rules.station_key(source), rules.station_key(destination)
-    seconds = getattr(settings, "RAIL_SEARCH_CACHE_SECONDS", SEARCH_CACHE_SECONDS)
-    if seconds <= 0:
-        return _route_page(source_key, destination_key, limit, offset)
-    # Hashed: station names may hold spaces and any letters, which some cache backends refuse in keys.
-    route = hashlib.sha256(f"{source_key}\n{destination_key}".encode()).hexdigest()
-    key = f"rail:search:{route}:{limit}:{offset}"
-    found = cache.get(key)
-    if found is None:
-        found = _route_page(source_key, destination_key, limit, offset)
-        cache.set(key, found, seconds)
-    return found
+class RouteTrains:
+    """The trains from one station to another, by departure then id, as `paginate` reads rows: a slice is one
+    page, kept in the cache for a few seconds (SEARCH_CACHE_SECONDS) together with the route's count, so a
+    repeated search costs no query at all. Rows are `.values()` dicts of TRAIN_OUTPUT_FIELDS."""
+
+    def __init__(self, *, source: str, destination: str):
+        self.source_key, self.destination_key = rules.station_key(source), rules.station_key(destination)
+        self._total: int | None = None
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        offset, limit = window.start, window.stop - window.start
+        seconds = getattr(settings, "RAIL_SEARCH_CACHE_SECONDS", SEARCH_CACHE_SECONDS)
+        if seconds <= 0:
+            self._total, page = self._page(limit, offset)
+            return page
+        # Hashed: station names may hold spaces and any letters, which some cache backends refuse in keys.
+        route = hashlib.sha256(f"{self.source_key}\n{self.destination_key}".encode()).hexdigest()
+        key = f"rail:search:{route}:{limit}:{offset}"
+        found = cache.get(key)
+        if found is None:
+            found = self._page(limit, offset)
+            cache.set(key, found, seconds)
+        self._total, page = found
+        return page
+
+    def count(self) -> int:
+        """The route's count as of the page last read (paginate reads a page first)."""
+        if self._total is None:
+            return self._rows().count()
+        return self._total
+
+    def _rows(self) -> QuerySet:
+        return Train.objects.filter(source_key=self.source_key, destination_key=self.destination_key).order_by(
+            "departure_time", "id"
+        )
+
+    def _page(self, limit: int, offset: int) -> tuple[int, list[dict]]:
+        rows = self._rows()
+        page = list(rows.values(*TRAIN_OUTPUT_FIELDS)[offset : offset + limit])
+        return page_total(rows, page, limit, offset), page
 
 
-def _route_page(source_key: str, destination_key: str, limit: int, offset: int) -> tuple[int, list[dict]]:
-    trains = Train.objects.filter(source_key=source_key, destination_key=destination_key).order_by(
-        "departure_time", "id"
-    )
-    page = list(trains.values(*TRAIN_OUTPUT_FIELDS)[offset : offset + limit])
-    return _total(trains, page, limit, offset), page
-
-
-def _total(rows: QuerySet, page: list, limit: int, offset: int) -> int:
-    """The count of `rows`, without a COUNT query when the page shows where they end (most routes fit on one)."""
-    if len(page) < limit and (page or not offset):
-        return offset + len(page)
-    return rows.count()
+def train_search(*, source: str, destination: str) -> RouteTrains:
+    """Trains from source to destination (case- and space-insensitive), for `paginate`; pages may be up to
+    SEARCH_CACHE_SECONDS old."""
+    return RouteTrains(source=source, destination=destination)
 
 
 def train_list(*, source: str | None = None, destination: str | None = None, status: str | None = None) -> QuerySet:
@@ -73,13 +87,6 @@ def train_get(*, train_number: str) -> Train | None:
 
 def booking_list_for_user(*, user) -> QuerySet[Booking]:
     return Booking.objects.filter(user=user).select_related("train").order_by("-created_at", "-id")
-
-
-def booking_page_for_user(*, user, limit: int, offset: int) -> tuple[int, list[Booking]]:
-    """One page of the user's bookings, newest first, with their trains. -> (total, page)"""
-    bookings = booking_list_for_user(user=user)
-    page = list(bookings[offset : offset + limit])
-    return _total(bookings, page, limit, offset), page
 
 
 def booking_get_for_user(*, user, booking_id: int) -> Booking | None:

@@ -6,9 +6,8 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
-from trackbase.core.errors import Conflict, DomainError, NotFound
+from trackbase.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from trackbase.notifications.services import notifications_send
 from trackbase.rail import rules
 from trackbase.rail.models import Booking, BookingStatus, Favorite, Train, TrainEvent, TrainEventType, TrainStatus
@@ -41,6 +40,11 @@ class SeatsAlreadyBooked(Conflict):
 
 class TrainHasBookings(Conflict):
     code, detail = "TRAIN_HAS_BOOKINGS", "A train with bookings cannot be deleted; cancel it with an event instead."
+
+
+class TrainHasEvents(Conflict):
+    code = "TRAIN_HAS_EVENTS"
+    detail = "A train with status events cannot be deleted: its followers were notified of them. Cancel it instead."
 
 
 class BookingNotFound(NotFound):
@@ -102,6 +106,9 @@ def train_delete(*, train_number: str) -> None:
             raise TrainNotFound()
         if train.bookings.exists():
             raise TrainHasBookings()
+        # An event's notify task may not have run yet; it must find its event (and its train) when it does.
+        if train.events.exists():
+            raise TrainHasEvents()
         train.delete()
 
 
@@ -117,7 +124,7 @@ def _check_train(fields: dict, *, available_seats: int) -> None:
         arrival=fields["arrival_time"],
     ) | rules.seat_errors(total_seats=fields["total_seats"], available_seats=available_seats)
     if errors:
-        raise ValidationError(errors)
+        raise ValidationFailed(errors=errors)
 
 
 def _with_keys(fields: dict) -> dict:
@@ -136,7 +143,7 @@ def train_event_record(
         changes = rules.event_changes(type=type, delay_minutes=delay_minutes, platform=platform)
     except ValueError as exc:
         field, _, text = str(exc).partition(": ")
-        raise ValidationError({field: [text]}) from None
+        raise ValidationFailed(errors={field: [text]}) from None
     with transaction.atomic():
         train = Train.objects.select_for_update().filter(train_number=train_number).first()
         if train is None:
@@ -167,12 +174,13 @@ def train_event_notify(*, event_id: int) -> int:
         train_name=train.name,
         delay_minutes=event.delay_minutes,
         platform=event.platform,
+        note=event.message,
     )
     sent = notifications_send(
         user_ids=Favorite.objects.filter(train=train).values_list("user_id", flat=True),
         type=f"TRAIN_{event.type}",
         title=title,
-        message=event.message or text,
+        message=text,
         data={
             "train_number": train.train_number,
             "event_id": event.pk,
@@ -185,24 +193,46 @@ def train_event_notify(*, event_id: int) -> int:
     return len(sent)
 
 
+MOCK_NOTE = "(Simulated by the mock engine: the train's real status is unchanged.)"
+MOCK_KINDS = (TrainEventType.DELAY, TrainEventType.PLATFORM_CHANGE, TrainEventType.ON_TIME)
+MOCK_DELAYS = (5, 10, 15, 20, 30, 45, 60, 90)
+
+
 def mock_events_generate(*, user_id: int, rng: random.Random | None = None) -> list[int]:
-    """Seed 000's mock engine: a plausible status change for each of the user's upcoming favorite
-    trains, sent through the same path as real events."""
+    """Seed 000's mock engine: a plausible status change for each of the user's upcoming favorite trains,
+    worded like a real event, in this user's inbox only. No train changes and nobody else hears of it: real
+    events stay an admin action (`train_event_record`). -> the new notifications' ids"""
     rng = rng or random.Random()
     trains = Train.objects.filter(favorites__user_id=user_id, departure_time__gt=timezone.now()).exclude(
         status=TrainStatus.CANCELLED
     )
-    events = []
-    for train_number in trains.values_list("train_number", flat=True):
-        kind = rng.choice([TrainEventType.DELAY, TrainEventType.PLATFORM_CHANGE, TrainEventType.ON_TIME])
-        event = train_event_record(
-            train_number=train_number,
+    sent = []
+    for train in trains.only("train_number", "name"):
+        kind = rng.choice(MOCK_KINDS)
+        delay = rng.choice(MOCK_DELAYS) if kind == TrainEventType.DELAY else None
+        platform = str(rng.randint(1, 16)) if kind == TrainEventType.PLATFORM_CHANGE else ""
+        title, message = rules.event_text(
             type=kind,
-            delay_minutes=rng.choice([5, 10, 15, 20, 30, 45, 60, 90]) if kind == TrainEventType.DELAY else None,
-            platform=str(rng.randint(1, 16)) if kind == TrainEventType.PLATFORM_CHANGE else "",
+            train_number=train.train_number,
+            train_name=train.name,
+            delay_minutes=delay,
+            platform=platform,
+            note=MOCK_NOTE,
         )
-        events.append(event.pk)
-    return events
+        sent += notifications_send(
+            user_ids=[user_id],
+            type=f"TRAIN_{kind}",
+            title=title,
+            message=message,
+            data={
+                "train_number": train.train_number,
+                "event_type": kind,
+                "delay_minutes": delay,
+                "platform": platform,
+                "simulated": True,
+            },
+        )
+    return [notification.pk for notification in sent]
 
 
 # --- Bookings -------------------------------------------------------------------------------------

@@ -21,7 +21,13 @@ def test_it_is_ready_when_every_dependency_answers(api):
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["status"] == "ok"
-    assert body["checks"] == {"database": "ok", "analytics_database": "ok", "cache": "ok", "tasks": "ok"}
+    assert body["checks"] == {
+        "database": "ok",
+        "analytics_database": "ok",
+        "cache": "ok",
+        "tasks": "ok",
+        "request_log": "ok",
+    }
     assert set(body["scheduler"]["jobs"]) >= {"push_outbox_sweep", "idempotency_key_purge"}
 
 

@@ -1,20 +1,21 @@
-"""Idempotency-Key: the same request replays, another body is refused, a running one is busy."""
+"""Idempotency-Key: the same request replays, another body is refused, effect and response commit together."""
 
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.test.client import encode_multipart
 from django.utils import timezone
 
+from trackbase.core import idempotency
 from trackbase.core.errors import PROBLEM_CONTENT_TYPE
 from trackbase.core.idempotency import (
     REPLAYED_HEADER,
     IdempotencyKeyInvalid,
     IdempotencyKeyReused,
     IdempotencyRequestInFlight,
-    idempotency_key_claim,
     idempotency_key_purge_expired,
     request_fingerprint,
 )
@@ -84,7 +85,8 @@ def _in_flight(user, body: bytes, *, path=BOOKINGS):
     )
 
 
-def test_it_answers_409_while_the_first_request_is_in_flight(owner, owner_api):
+def test_it_answers_409_for_a_claim_the_two_transaction_version_left_in_flight(owner, owner_api):
+    # Only the earlier version committed IN_FLIGHT rows (a request still on an old worker in a rolling upgrade).
     _in_flight(owner, b'{"seats":2}')
     body = assert_problem(book(owner_api, {"seats": 2}), 409, "IDEMPOTENCY_REQUEST_IN_FLIGHT")
     assert body["detail"] == IdempotencyRequestInFlight.detail
@@ -185,10 +187,52 @@ def test_it_checks_sign_in_before_the_key(api):
     assert not IdempotencyKey.objects.exists()
 
 
-def test_it_refuses_to_claim_inside_a_transaction(owner):
-    # The claim must commit on its own, or a parallel request could not see it.
-    with transaction.atomic(), pytest.raises(RuntimeError, match="durable"):
-        idempotency_key_claim(user=owner, key=KEY, method="POST", path=BOOKINGS, fingerprint="f" * 64)
+def test_it_refuses_to_run_inside_another_transaction(owner_api):
+    # The view's effect and its stored response must commit together, in a transaction of their own.
+    with transaction.atomic():
+        assert book(owner_api, {"seats": 1}).status_code == 500
+    assert executions.count == 0
+    assert not IdempotencyKey.objects.exists()
+
+
+WRITING = "/api/writing-bookings/"
+
+
+class WorkerKilled(BaseException):
+    """What a SIGKILL looks like from inside the process, as far as a test can show it: nothing after it runs."""
+
+
+def test_a_crash_before_the_response_is_stored_leaves_neither_the_effect_nor_the_key(owner_api, monkeypatch):
+    def killed(**_):
+        raise WorkerKilled()
+
+    with monkeypatch.context() as patched:
+        patched.setattr(idempotency, "idempotency_key_complete", killed)
+        with pytest.raises(WorkerKilled):
+            book(owner_api, {"seats": 2}, path=WRITING)
+    assert not Group.objects.exists()
+    assert not IdempotencyKey.objects.exists()
+
+    retried = book(owner_api, {"seats": 2}, path=WRITING)
+    assert retried.status_code == 201
+    assert REPLAYED_HEADER not in retried
+    assert book(owner_api, {"seats": 2}, path=WRITING)[REPLAYED_HEADER] == "true"
+    assert Group.objects.count() == 1  # booked once: the crashed attempt's row went with its transaction
+
+
+def test_a_stored_response_and_its_effect_are_one_transaction(owner_api):
+    book(owner_api, {"seats": 2}, path=WRITING)
+    record = IdempotencyKey.objects.get()
+    assert record.state == IdempotencyKey.State.DONE
+    assert Group.objects.get().name == f"booking-{record.response_body['booking']}"
+
+
+def test_a_refusal_keeps_none_of_the_views_writes(owner_api):
+    executions.fail_next = "refuse-after-write"
+    assert_problem(book(owner_api, {"seats": 2}, path=WRITING), 409, "REFUSED")
+    assert not Group.objects.exists()
+    assert IdempotencyKey.objects.get().response_status == 409
+    assert book(owner_api, {"seats": 2}, path=WRITING)[REPLAYED_HEADER] == "true"
 
 
 def test_it_fingerprints_multipart_uploads_without_their_random_boundary(owner_api):

@@ -31,18 +31,18 @@ def _outcome(response: httpx.Response) -> str:
         return "replayed" if response.headers.get(REPLAYED_HEADER) == "true" else "executed"
     if response.status_code == 409:
         return response.json()["code"]
+    if response.status_code == 500:
+        return "500"
     return f"{response.status_code} {response.text}"
 
 
-def test_parallel_requests_with_one_key_execute_once(live_server, owner):
-    executions.reset()
-    headers = {"Authorization": f"Bearer {AccessToken.for_user(owner)}", "Idempotency-Key": "parallel-1"}
+def _post_in_parallel(url: str, headers: dict) -> Counter:
     start = threading.Barrier(PARALLEL)
     responses = []
 
     def post():
         start.wait()
-        with httpx.Client(base_url=live_server.url, timeout=30) as client:
+        with httpx.Client(base_url=url, timeout=30) as client:
             responses.append(client.post("/api/slow-bookings/", json={"seats": 2}, headers=headers))
 
     threads = [threading.Thread(target=post) for _ in range(PARALLEL)]
@@ -50,10 +50,29 @@ def test_parallel_requests_with_one_key_execute_once(live_server, owner):
         thread.start()
     for thread in threads:
         thread.join()
-
     assert len(responses) == PARALLEL
-    outcomes = Counter(_outcome(response) for response in responses)
+    return Counter(_outcome(response) for response in responses)
+
+
+def test_parallel_requests_with_one_key_execute_once_and_the_rest_replay(live_server, owner):
+    # The others wait on the first one's uncommitted claim, then replay what it committed.
+    executions.reset()
+    headers = {"Authorization": f"Bearer {AccessToken.for_user(owner)}", "Idempotency-Key": "parallel-1"}
+    outcomes = _post_in_parallel(live_server.url, headers)
+    assert outcomes == {"executed": 1, "replayed": PARALLEL - 1}, outcomes
+    assert executions.count == 1
+    assert IdempotencyKey.objects.get().state == IdempotencyKey.State.DONE
+
+
+def test_when_the_first_of_parallel_requests_fails_one_other_executes(live_server, owner):
+    # The failure rolls its claim back; the waiting requests race for the key again (on MariaDB, through
+    # InnoDB's duplicate-key deadlock), and exactly one of them runs.
+    executions.reset()
+    executions.fail_next = "crash"
+    headers = {"Authorization": f"Bearer {AccessToken.for_user(owner)}", "Idempotency-Key": "parallel-2"}
+    outcomes = _post_in_parallel(live_server.url, headers)
     assert outcomes["executed"] == 1, outcomes
-    assert set(outcomes) <= {"executed", "replayed", "IDEMPOTENCY_REQUEST_IN_FLIGHT"}, outcomes
+    assert set(outcomes) <= {"executed", "replayed", "500", "IDEMPOTENCY_REQUEST_IN_FLIGHT"}, outcomes
+    assert outcomes["500"] == 1, outcomes
     assert executions.count == 1
     assert IdempotencyKey.objects.get().state == IdempotencyKey.State.DONE

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/users/", views.UserListApi.as_view()),
     path("api/address-throttled/", views.AddressThrottledApi.as_view()),
     path("api/bookings/", views.BookingApi.as_view()),
+    path("api/writing-bookings/", views.WritingBookingApi.as_view()),
     path("api/open-bookings/", views.OpenBookingApi.as_view()),
     path("api/slow-bookings/", views.SlowBookingApi.as_view()),
     path("api/function-bookings/", views.booking_function),

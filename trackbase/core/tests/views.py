@@ -4,6 +4,7 @@ import threading
 import time
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.http import Http404
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import api_view, throttle_classes
@@ -161,6 +162,21 @@ class BookingApi(QuietApi):
     @idempotent
     def post(self, request):
         return _book(request)
+
+
+class WritingBookingApi(QuietApi):
+    """A booking whose effect is a database row (a Group named after it); `fail_next = "refuse-after-write"`
+    writes that row and then refuses."""
+
+    @idempotent
+    def post(self, request):
+        if executions.fail_next == "refuse-after-write":
+            executions.take_failure()
+            Group.objects.create(name="refused-booking")
+            raise DomainError("Changed my mind.", code="REFUSED", status=409)
+        response = _book(request)
+        Group.objects.create(name=f"booking-{response.data['booking']}")
+        return response
 
 
 class OpenBookingApi(OpenApi):

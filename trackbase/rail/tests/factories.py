@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from trackbase.accounts.tests.factories import UserFactory
 from trackbase.rail import rules
-from trackbase.rail.models import Booking, Favorite, Train
+from trackbase.rail.models import Booking, Favorite, Train, TrainEvent
 
 
 class TrainFactory(factory.django.DjangoModelFactory):
@@ -44,3 +44,13 @@ class FavoriteFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     train = factory.SubFactory(TrainFactory)
+
+
+class TrainEventFactory(factory.django.DjangoModelFactory):
+    """An event row as it stands in the database; it changes nothing on its train (use the service for that)."""
+
+    class Meta:
+        model = TrainEvent
+
+    train = factory.SubFactory(TrainFactory)
+    type = "ON_TIME"

@@ -43,7 +43,7 @@ def test_it_notifies_every_follower_once_through_the_api(
     event_id = response.json()["id"]
     for user in followers:
         [notification] = inbox(user)
-        assert (notification.type, notification.title) == ("TRAIN_DELAY", "12951 delayed")
+        assert (notification.type, notification.title) == ("TRAIN_DELAY", "12951 delayed by 25 min")
         assert notification.message == "12951 Mumbai Rajdhani is running 25 minutes late."
         assert notification.data == {
             "train_number": "12951",
@@ -63,15 +63,16 @@ def test_it_shows_the_notification_in_the_followers_inbox(
         admin_client.post(EVENTS, {"type": "PLATFORM_CHANGE", "platform": "4"}, format="json")
 
     [item] = owner_client.get("/me/notifications").json()["results"]
-    assert (item["type"], item["title"]) == ("TRAIN_PLATFORM_CHANGE", "12951 platform change")
+    assert (item["type"], item["title"]) == ("TRAIN_PLATFORM_CHANGE", "12951 now at platform 4")
+    assert item["message"] == "12951 Mumbai Rajdhani now departs from platform 4."
     assert owner_client.get("/me/notifications/unread-count").json() == {"unread_count": 1}
 
 
 @pytest.mark.parametrize(
     ("event", "kind", "title"),
     [
-        ({"type": "DELAY", "delay_minutes": 5}, "TRAIN_DELAY", "12951 delayed"),
-        ({"type": "PLATFORM_CHANGE", "platform": "4"}, "TRAIN_PLATFORM_CHANGE", "12951 platform change"),
+        ({"type": "DELAY", "delay_minutes": 5}, "TRAIN_DELAY", "12951 delayed by 5 min"),
+        ({"type": "PLATFORM_CHANGE", "platform": "4"}, "TRAIN_PLATFORM_CHANGE", "12951 now at platform 4"),
         ({"type": "CANCELLED"}, "TRAIN_CANCELLED", "12951 cancelled"),
         ({"type": "ON_TIME"}, "TRAIN_ON_TIME", "12951 on time"),
     ],
@@ -83,10 +84,12 @@ def test_it_names_the_notification_after_the_event(followers, django_capture_on_
     assert (notification.type, notification.title, notification.data["event_type"]) == (kind, title, event["type"])
 
 
-def test_it_sends_the_admins_own_words_when_given(followers, django_capture_on_commit_callbacks):
-    record(django_capture_on_commit_callbacks, type="CANCELLED", message="Flooding between Kota and Ratlam.")
+def test_it_sends_the_admins_own_words_after_the_facts(followers, django_capture_on_commit_callbacks):
+    record(django_capture_on_commit_callbacks, type="DELAY", delay_minutes=40, message="Flooding near Kota.")
 
-    assert inbox(followers[0])[0].message == "Flooding between Kota and Ratlam."
+    [notification] = inbox(followers[0])
+    assert notification.title == "12951 delayed by 40 min"
+    assert notification.message == "12951 Mumbai Rajdhani is running 40 minutes late. Flooding near Kota."
 
 
 def test_it_notifies_only_after_the_event_commits(followers, django_capture_on_commit_callbacks):

@@ -7,16 +7,14 @@ import pytest
 
 from trackbase.core.testing import assert_problem, me_paths, persona
 from trackbase.notifications.models import Notification
-from trackbase.rail import services
+from trackbase.rail import rules, services
 from trackbase.rail.me_apis import MockNotificationsApi
-from trackbase.rail.models import Favorite, TrainEvent
+from trackbase.rail.models import Favorite, Train, TrainEvent
 from trackbase.rail.tests.factories import FavoriteFactory, TrainFactory
 
 pytestmark = pytest.mark.django_db
 
 MOCK_KINDS = {"TRAIN_DELAY", "TRAIN_PLATFORM_CHANGE", "TRAIN_ON_TIME"}
-# What each kind of mock event leaves a scheduled train as.
-STATUS_AFTER = {"DELAY": "DELAYED", "PLATFORM_CHANGE": "SCHEDULED", "ON_TIME": "ON_TIME"}
 
 
 def followed(user) -> list[str]:
@@ -118,6 +116,10 @@ def favorites(owner, train, departed_train):
     return upcoming
 
 
+def train_states() -> list[tuple]:
+    return list(Train.objects.order_by("pk").values_list("train_number", "status", "delay_minutes", "platform"))
+
+
 @pytest.mark.parametrize("path", me_paths("notifications/mock"))
 def test_it_notifies_the_caller_about_each_upcoming_favorite(
     owner, owner_client, favorites, django_capture_on_commit_callbacks, path
@@ -130,18 +132,21 @@ def test_it_notifies_the_caller_about_each_upcoming_favorite(
     notifications = Notification.objects.filter(user=owner)
     assert sorted(n.data["train_number"] for n in notifications) == ["12301", "12951"]
     assert {n.type for n in notifications} <= MOCK_KINDS
-    assert sorted(TrainEvent.objects.values_list("train__train_number", flat=True)) == ["12301", "12951"]
+    assert all(n.data["simulated"] for n in notifications)
 
 
-def test_it_runs_the_mock_engine_for_the_caller_only(
-    outsider, owner_client, favorites, django_capture_on_commit_callbacks
+def test_it_changes_no_train_and_notifies_no_other_follower(
+    owner_client, outsider, favorites, django_capture_on_commit_callbacks
 ):
-    FavoriteFactory(user=outsider, train=TrainFactory(train_number="12430"))
+    # The outsider follows a train the owner follows too: the owner's simulation is not the outsider's news.
+    FavoriteFactory(user=outsider, train=favorites[0])
+    before = train_states()
 
     with django_capture_on_commit_callbacks(execute=True):
-        owner_client.post("/me/notifications/mock")
+        assert owner_client.post("/me/notifications/mock").status_code == 202
 
-    assert not TrainEvent.objects.filter(train__train_number="12430").exists()
+    assert train_states() == before
+    assert not TrainEvent.objects.exists()
     assert not Notification.objects.filter(user=outsider).exists()
 
 
@@ -154,18 +159,30 @@ def test_it_does_nothing_for_a_caller_without_favorites(outsider_client, favorit
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_it_makes_plausible_events(owner, favorites, django_capture_on_commit_callbacks, seed):
+def test_it_makes_plausible_events_worded_like_real_ones(owner, favorites, django_capture_on_commit_callbacks, seed):
     with django_capture_on_commit_callbacks(execute=True):
-        event_ids = services.mock_events_generate(user_id=owner.pk, rng=random.Random(seed))
+        notification_ids = services.mock_events_generate(user_id=owner.pk, rng=random.Random(seed))
 
-    events = TrainEvent.objects.filter(pk__in=event_ids).select_related("train")
-    assert len(events) == 2
-    for event in events:
-        assert event.created_by is None
-        assert event.train.status == STATUS_AFTER[event.type]
-        assert event.type != "DELAY" or 0 < event.delay_minutes <= 90
-        assert event.type != "PLATFORM_CHANGE" or 1 <= int(event.platform) <= 16
-    assert sorted(n.data["event_id"] for n in Notification.objects.filter(user=owner)) == sorted(event_ids)
+    notifications = Notification.objects.filter(pk__in=notification_ids)
+    assert len(notifications) == 2
+    assert set(Notification.objects.values_list("pk", flat=True)) == set(notification_ids)
+    for notification in notifications:
+        facts = notification.data
+        train = Train.objects.get(train_number=facts["train_number"])
+        kind = facts["event_type"]
+        assert notification.type == f"TRAIN_{kind}"
+        assert facts["delay_minutes"] is None or 0 < facts["delay_minutes"] <= 90
+        assert kind != "DELAY" or facts["delay_minutes"]
+        assert kind != "PLATFORM_CHANGE" or 1 <= int(facts["platform"]) <= 16
+        title, message = rules.event_text(
+            type=kind,
+            train_number=train.train_number,
+            train_name=train.name,
+            delay_minutes=facts["delay_minutes"],
+            platform=facts["platform"],
+            note=services.MOCK_NOTE,
+        )
+        assert (notification.title, notification.message) == (title, message)
 
 
 def test_it_is_throttled_per_user(request, owner_client, monkeypatch):

@@ -92,18 +92,49 @@ def test_it_names_the_missing_detail_of_an_event(kind, delay, platform, field):
 @pytest.mark.parametrize(
     ("kind", "title", "message"),
     [
-        ("DELAY", "12951 delayed", "12951 Mumbai Rajdhani is running 40 minutes late."),
-        ("PLATFORM_CHANGE", "12951 platform change", "12951 Mumbai Rajdhani now departs from platform 3."),
+        ("DELAY", "12951 delayed by 40 min", "12951 Mumbai Rajdhani is running 40 minutes late."),
+        ("PLATFORM_CHANGE", "12951 now at platform 3", "12951 Mumbai Rajdhani now departs from platform 3."),
         ("CANCELLED", "12951 cancelled", "12951 Mumbai Rajdhani has been cancelled."),
         ("ON_TIME", "12951 on time", "12951 Mumbai Rajdhani is running on time."),
     ],
 )
-def test_it_words_the_notification_of_an_event(kind, title, message):
+def test_it_words_the_notification_of_an_event_with_its_facts(kind, title, message):
     text = rules.event_text(
         type=kind, train_number="12951", train_name="Mumbai Rajdhani", delay_minutes=40, platform="3"
     )
 
     assert text == (title, message)
+
+
+@pytest.mark.parametrize(
+    ("minutes", "title", "late"),
+    [
+        (1, "delayed by 1 min", "running 1 minute late"),
+        (60, "delayed by 1 h", "running 1 hour late"),
+        (95, "delayed by 1 h 35 min", "running 1 hour 35 minutes late"),
+        (rules.MAX_DELAY_MINUTES, "delayed by 48 h", "running 48 hours late"),
+    ],
+)
+def test_it_words_a_delay_in_hours_and_minutes(minutes, title, late):
+    subject, message = rules.event_text(
+        type="DELAY", train_number="12951", train_name="Mumbai Rajdhani", delay_minutes=minutes, platform=""
+    )
+
+    assert subject == f"12951 {title}"
+    assert message == f"12951 Mumbai Rajdhani is {late}."
+
+
+def test_it_adds_the_admins_words_after_the_facts():
+    _, message = rules.event_text(
+        type="PLATFORM_CHANGE",
+        train_number="12951",
+        train_name="Mumbai Rajdhani",
+        delay_minutes=None,
+        platform="7A",
+        note="Board from the north end.",
+    )
+
+    assert message == "12951 Mumbai Rajdhani now departs from platform 7A. Board from the north end."
 
 
 def test_it_draws_ten_digit_pnrs():

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from trackbase.analytics.buffer import request_log_buffer
+from trackbase.analytics.models import RequestLog
 from trackbase.analytics.services import request_log_flush, request_log_record
 from trackbase.core.testing import NOW, assert_problem, field_errors
 from trackbase.rail.selectors import SEARCH_ROUTE
@@ -116,3 +117,12 @@ def test_it_rejects_a_bad_window_or_length(owner_client, query):
 
 def test_it_reports_only_to_signed_in_users(anon_client):
     assert_problem(anon_client.get(TOP_ROUTES), 401, "NOT_AUTHENTICATED")
+
+
+def test_it_answers_503_when_the_analytics_store_is_down(owner_client, monkeypatch):
+    # The store answers but its request-log table is gone (its database file was replaced).
+    monkeypatch.setattr(RequestLog._meta, "db_table", "analytics_requestlog_gone")
+
+    body = assert_problem(owner_client.get(TOP_ROUTES), 503, "ANALYTICS_UNAVAILABLE")
+
+    assert "analytics" in body["detail"].lower()

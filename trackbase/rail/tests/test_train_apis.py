@@ -3,12 +3,15 @@
 from datetime import datetime, timedelta
 
 import pytest
+from django.db.models import ProtectedError
 
 from trackbase.core.errors import PROBLEM_CONTENT_TYPE
 from trackbase.core.testing import assert_problem, field_errors, persona
-from trackbase.rail.models import Train
+from trackbase.notifications.models import Notification
+from trackbase.rail import services
+from trackbase.rail.models import Train, TrainEvent
 from trackbase.rail.selectors import TRAIN_OUTPUT_FIELDS
-from trackbase.rail.tests.factories import BookingFactory, TrainFactory
+from trackbase.rail.tests.factories import BookingFactory, FavoriteFactory, TrainEventFactory, TrainFactory
 from trackbase.rail.tests.helpers import ARRIVAL, DEPARTURE, NOT_ADMINS, book, iso, train_payload
 
 pytestmark = pytest.mark.django_db
@@ -321,6 +324,29 @@ def test_it_refuses_to_delete_a_train_with_bookings(admin_client, train, status)
 
     assert_problem(admin_client.delete("/api/trains/12951/"), 409, "TRAIN_HAS_BOOKINGS")
     assert Train.objects.filter(pk=train.pk).exists()
+
+
+def test_it_refuses_to_delete_a_train_with_events_and_still_notifies_of_them(
+    admin_client, owner, train, django_capture_on_commit_callbacks
+):
+    FavoriteFactory(user=owner, train=train)
+    with django_capture_on_commit_callbacks(execute=False) as pending:  # the notify task, not yet run
+        event = services.train_event_record(train_number="12951", type="DELAY", delay_minutes=20)
+
+    assert_problem(admin_client.delete("/api/trains/12951/"), 409, "TRAIN_HAS_EVENTS")
+
+    assert TrainEvent.objects.filter(pk=event.pk).exists()
+    for callback in pending:
+        callback()
+    assert Notification.objects.get(user=owner).data["event_id"] == event.pk
+
+
+def test_the_database_keeps_a_train_with_events(train):
+    # The admin site and any other caller of Model.delete() meet the same refusal.
+    TrainEventFactory(train=train)
+
+    with pytest.raises(ProtectedError):
+        train.delete()
 
 
 @pytest.mark.parametrize(("client_name", "status", "code"), NOT_ADMINS)
