@@ -7,6 +7,7 @@ from rest_framework.permissions import AllowAny
 from trackbase.accounts import pin as pins
 from trackbase.accounts import services as accounts
 from trackbase.accounts.tokens import token_revoke, tokens_issue, tokens_refresh, tokens_revoke_all
+from trackbase.core.caching import NoStoreMixin
 from trackbase.core.contracts.v1 import enveloped, errors, ok
 from trackbase.core.inputs import validated
 from trackbase.core.throttles import scoped
@@ -33,7 +34,7 @@ class PublicApi(WellnessApi):
     permission_classes = [AllowAny]
 
 
-class V1RegisterApi(PublicApi):
+class V1RegisterApi(NoStoreMixin, PublicApi):
     throttle_classes = [scoped("register")]
 
     class InputSerializer(serializers.Serializer):
@@ -72,7 +73,7 @@ class V1RegisterApi(PublicApi):
         return session(user, request, status.HTTP_201_CREATED, "Account created.")
 
 
-class V1LoginApi(PublicApi):
+class V1LoginApi(NoStoreMixin, PublicApi):
     throttle_classes = [scoped("login")]
 
     class InputSerializer(serializers.Serializer):
@@ -104,7 +105,7 @@ class V1LoginApi(PublicApi):
         return session(user, request, message="Login successful.")
 
 
-class V1PinLoginApi(PublicApi):
+class V1PinLoginApi(NoStoreMixin, PublicApi):
     throttle_classes = [scoped("login")]
 
     class InputSerializer(serializers.Serializer):
@@ -143,7 +144,7 @@ class V1PinApi(WellnessApi):
         return ok(UserOutput(user, context={"request": request}).data, message="PIN updated.")
 
 
-class V1RefreshApi(PublicApi):
+class V1RefreshApi(NoStoreMixin, PublicApi):
     throttle_classes = [scoped("token_refresh")]
 
     class InputSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 
 from trackbase.accounts import services as accounts
+from trackbase.core.caching import NoStoreMixin
 from trackbase.core.contracts.v1 import PageParams, enveloped, errors, ok, paginate
 from trackbase.core.inputs import validated
 from trackbase.notifications.selectors import notification_list
@@ -27,7 +28,7 @@ def _me(user, request, message=None):
     return ok(UserOutput(user, context={"request": request}).data, message=message)
 
 
-class V1ProfileApi(WellnessApi):
+class V1ProfileApi(NoStoreMixin, WellnessApi):
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=30)
         email = serializers.EmailField(allow_null=True, allow_blank=True, max_length=254)
@@ -117,7 +118,7 @@ class ExportOutput(serializers.Serializer):
     notifications = NotificationOutput(many=True)
 
 
-class V1ExportApi(WellnessApi):
+class V1ExportApi(NoStoreMixin, WellnessApi):
     @extend_schema(
         responses={200: enveloped(ExportOutput), **errors(401)},
         tags=TAGS,
