@@ -247,6 +247,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"CylinderStatusEnum": "trackbase.cylinders.models.STATUS_CHOICES"},
 }
 
 # --- Request log (analytics store) --------------------------------------------------------------

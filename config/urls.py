@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("trackbase.realtime.urls")),
     path("", include("trackbase.notifications.urls")),
     path("", include("trackbase.rail.urls")),
+    path("", include("trackbase.cylinders.urls")),
 ]
 
 if settings.BENCH_ENDPOINTS:

@@ -1,0 +1,100 @@
+"""Cylinder reads: list with filters, detail, resolve a scanned code, history, QR images."""
+
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from trackbase.accounts.permissions import IsWorkerOrAdmin
+from trackbase.core.inputs import validated
+from trackbase.core.pagination import LimitOffsetPagination
+from trackbase.cylinders import files, selectors
+from trackbase.cylinders.lifecycle import Status
+from trackbase.cylinders.serializers import CylinderEventOutput, CylinderOutput
+
+TAGS = ["cylinders"]
+PAGE_PARAMETERS = [OpenApiParameter("limit", int), OpenApiParameter("offset", int)]
+
+
+def page(request, view, rows, serializer) -> Response:
+    paginator = LimitOffsetPagination()
+    items = paginator.paginate_queryset(rows, request, view=view)
+    return paginator.get_paginated_response(serializer(items, many=True).data)
+
+
+class CylinderListApi(APIView):
+    permission_classes = [IsWorkerOrAdmin]
+
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=Status.ALL, required=False)
+        sent_to = serializers.CharField(max_length=255, required=False, help_text="Matched case- and space-blind.")
+        gas_type = serializers.CharField(max_length=32, required=False)
+        test_due_before = serializers.DateField(required=False, help_text="Next pressure test due before this date.")
+        serial_number = serializers.CharField(max_length=40, required=False)
+
+    @extend_schema(
+        parameters=[FilterSerializer, *PAGE_PARAMETERS],
+        responses={200: CylinderOutput(many=True)},
+        summary="List cylinders",
+        tags=TAGS,
+    )
+    def get(self, request):
+        filters = validated(self.FilterSerializer, request.query_params)
+        return page(request, self, selectors.cylinder_list(**filters), CylinderOutput)
+
+
+class CylinderDetailApi(APIView):
+    permission_classes = [IsWorkerOrAdmin]
+
+    @extend_schema(responses={200: CylinderOutput}, summary="One cylinder", tags=TAGS)
+    def get(self, request, cylinder_id: int):
+        return Response(CylinderOutput(selectors.cylinder_get(cylinder_id=cylinder_id)).data)
+
+
+class CylinderByQrApi(APIView):
+    permission_classes = [IsWorkerOrAdmin]
+
+    @extend_schema(
+        responses={200: CylinderOutput},
+        summary="Resolve a scanned QR code (a reprinted cylinder's old code resolves to nothing)",
+        tags=TAGS,
+    )
+    def get(self, request, qr_code: str):
+        return Response(CylinderOutput(selectors.cylinder_by_qr(qr_code=qr_code)).data)
+
+
+class CylinderHistoryApi(APIView):
+    permission_classes = [IsWorkerOrAdmin]
+
+    @extend_schema(
+        parameters=PAGE_PARAMETERS,
+        responses={200: CylinderEventOutput(many=True)},
+        summary="A cylinder's history, oldest first",
+        tags=TAGS,
+    )
+    def get(self, request, cylinder_id: int):
+        return page(request, self, selectors.cylinder_history(cylinder_id=cylinder_id), CylinderEventOutput)
+
+
+class CylinderQrImageApi(APIView):
+    """The cylinder's current QR code as an image, kept in file storage once rendered."""
+
+    permission_classes = [IsWorkerOrAdmin]
+    kind = "svg"
+
+    @extend_schema(responses={(200, "image/svg+xml"): bytes}, summary="QR code as SVG", tags=TAGS)
+    def get(self, request, cylinder_id: int):
+        cylinder = selectors.cylinder_get(cylinder_id=cylinder_id)
+        content, content_type = files.qr_image(qr_code=cylinder.qr_code, kind=self.kind)
+        response = HttpResponse(content, content_type=content_type)
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+
+class CylinderQrPngApi(CylinderQrImageApi):
+    kind = "png"
+
+    @extend_schema(responses={(200, "image/png"): bytes}, summary="QR code as PNG", tags=TAGS)
+    def get(self, request, cylinder_id: int):
+        return super().get(request, cylinder_id)
