@@ -1,6 +1,6 @@
 """The cylinder domain's refusals, each with a stable code (asserted by tests and documented)."""
 
-from trackbase.core.errors import Conflict, DomainError, Forbidden, NotFound
+from trackbase.core.errors import Conflict, Forbidden, NotFound
 
 
 class CylinderNotFound(NotFound):
@@ -9,10 +9,6 @@ class CylinderNotFound(NotFound):
 
 class ActionForbidden(Forbidden):
     code = "PERMISSION_DENIED"
-
-
-class InvalidInput(DomainError):
-    status, code, detail = 400, "VALIDATION_ERROR", "Some fields are invalid."
 
 
 class InvalidTransition(Conflict):

@@ -8,8 +8,6 @@ from trackbase.cylinders import codes
 from trackbase.cylinders.errors import CylinderNotFound
 from trackbase.cylinders.models import Cylinder, CylinderEvent
 
-MAX_ID = 2**63 - 1
-
 
 def cylinder_list(
     *,
@@ -34,7 +32,7 @@ def cylinder_list(
 
 
 def cylinder_get(*, cylinder_id: int) -> Cylinder:
-    cylinder = Cylinder.objects.filter(pk=cylinder_id).first() if 0 < cylinder_id <= MAX_ID else None
+    cylinder = Cylinder.objects.filter(pk=cylinder_id).first()  # the <id:> route converter bounds it
     if cylinder is None:
         raise CylinderNotFound()
     return cylinder
@@ -43,7 +41,7 @@ def cylinder_get(*, cylinder_id: int) -> Cylinder:
 def cylinder_by_qr(*, qr_code: str) -> Cylinder:
     """The cylinder a scanned code belongs to now; a code replaced by a reprint resolves to nothing."""
     key = codes.qr_key(qr_code)
-    cylinder = Cylinder.objects.filter(qr_code=key).first() if len(key) <= codes.QR_MAX_LENGTH else None
+    cylinder = Cylinder.objects.filter(qr_code=key).first() if codes.is_qr_payload(key) else None
     if cylinder is None:
         raise CylinderNotFound()
     return cylinder

@@ -15,10 +15,10 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from trackbase.core.errors import ValidationFailed
 from trackbase.cylinders import codes, lifecycle, live
 from trackbase.cylinders.errors import (
     ActionForbidden,
-    InvalidInput,
     InvalidTransition,
     SerialNumberTaken,
     UnknownQrCode,
@@ -101,7 +101,7 @@ def _check_serials(serials: list[str]) -> None:
             errors[str(index)] = {"serial_number": [f"{serial} appears twice in this request."]}
         seen.add(serial)
     if errors:
-        raise InvalidInput(errors={"cylinders": errors})
+        raise ValidationFailed(errors={"cylinders": errors})
     taken = sorted(Cylinder.objects.filter(serial_number__in=serials).values_list("serial_number", flat=True))
     if taken:
         raise SerialNumberTaken(
@@ -130,10 +130,9 @@ def cylinders_transition(
     result.skipped = unique.duplicates
     now = timezone.now()
     with transaction.atomic(durable=True):
-        locked = {
-            c.qr_code: c
-            for c in Cylinder.objects.select_for_update().filter(qr_code__in=unique.codes).order_by("qr_code")
-        }
+        ours = [code for code in unique.codes if codes.is_qr_payload(code)]
+        rows = Cylinder.objects.select_for_update().filter(qr_code__in=ours).order_by("qr_code")
+        locked = {c.qr_code: c for c in rows}
         accepted = _sort_out(result, action, unique.codes, locked)
         if result.failed and not partial:
             raise _refusal(result, action, [codes.qr_key(c) for c in qr_codes])
@@ -158,7 +157,7 @@ def _check_details(rule: lifecycle.Transition, *, sent_to: str, reason: str) -> 
     if rule.needs_reason and not reason:
         errors["reason"] = [f"{rule.action} needs a reason."]
     if errors:
-        raise InvalidInput(errors=errors)
+        raise ValidationFailed(errors=errors)
 
 
 @dataclass

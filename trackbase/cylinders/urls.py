@@ -1,22 +1,21 @@
 from django.urls import path
 
-from trackbase.core.routing import optional_slash
 from trackbase.cylinders.api import actions, lookups
 
-CYLINDER = "api/cylinders/<int:cylinder_id>"
+CYLINDER = "api/cylinders/<id:cylinder_id>"
 
 urlpatterns = [
-    *optional_slash("api/cylinders/add", actions.CylinderAddApi, "cylinder-add"),
-    *optional_slash("api/cylinders/ship", actions.CylinderShipApi, "cylinder-ship"),
-    *optional_slash("api/cylinders/return", actions.CylinderReturnApi, "cylinder-return"),
-    *optional_slash("api/cylinders/refill/send", actions.CylinderRefillSendApi, "cylinder-refill-send"),
-    *optional_slash("api/cylinders/refill/receive", actions.CylinderRefillReceiveApi, "cylinder-refill-receive"),
-    *optional_slash("api/cylinders/trash", actions.CylinderTrashApi, "cylinder-trash"),
-    *optional_slash("api/cylinders/reprint", actions.CylinderReprintApi, "cylinder-reprint"),
-    *optional_slash("api/cylinders/", lookups.CylinderListApi, "cylinder-list"),
-    *optional_slash("api/cylinders/by-qr/<str:qr_code>/", lookups.CylinderByQrApi, "cylinder-by-qr"),
-    *optional_slash(f"{CYLINDER}/", lookups.CylinderDetailApi, "cylinder-detail"),
-    *optional_slash(f"{CYLINDER}/history/", lookups.CylinderHistoryApi, "cylinder-history"),
+    path("api/cylinders/add", actions.CylinderAddApi.as_view(), name="cylinder-add"),
+    path("api/cylinders/ship", actions.CylinderShipApi.as_view(), name="cylinder-ship"),
+    path("api/cylinders/return", actions.CylinderReturnApi.as_view(), name="cylinder-return"),
+    path("api/cylinders/refill/send", actions.CylinderRefillSendApi.as_view(), name="cylinder-refill-send"),
+    path("api/cylinders/refill/receive", actions.CylinderRefillReceiveApi.as_view(), name="cylinder-refill-receive"),
+    path("api/cylinders/trash", actions.CylinderTrashApi.as_view(), name="cylinder-trash"),
+    path("api/cylinders/reprint", actions.CylinderReprintApi.as_view(), name="cylinder-reprint"),
+    path("api/cylinders/", lookups.CylinderListApi.as_view(), name="cylinder-list"),
+    path("api/cylinders/by-qr/<str:qr_code>/", lookups.CylinderByQrApi.as_view(), name="cylinder-by-qr"),
+    path(f"{CYLINDER}/", lookups.CylinderDetailApi.as_view(), name="cylinder-detail"),
+    path(f"{CYLINDER}/history/", lookups.CylinderHistoryApi.as_view(), name="cylinder-history"),
     path(f"{CYLINDER}/qr.svg", lookups.CylinderQrImageApi.as_view(), name="cylinder-qr-svg"),
     path(f"{CYLINDER}/qr.png", lookups.CylinderQrPngApi.as_view(), name="cylinder-qr-png"),
 ]

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from trackbase.accounts.permissions import IsWorkerOrAdmin
 from trackbase.core.idempotency import idempotent
 from trackbase.core.inputs import validated
+from trackbase.core.schema import problems
 from trackbase.cylinders import codes, services
 from trackbase.cylinders.lifecycle import Action
 from trackbase.cylinders.serializers import BatchOutput, CreatedOutput, ReprintBatchOutput
@@ -38,7 +39,7 @@ class CylinderAddApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
-        responses={201: CreatedOutput},
+        responses={201: CreatedOutput, **problems(400, 401, 403, 409, 422)},
         summary="Register cylinders (admin); each gets a QR payload (Idempotency-Key honoured)",
         tags=TAGS,
     )
@@ -88,7 +89,7 @@ class CylinderActionApi(APIView):
 def scan_schema(summary: str, output=BatchOutput):
     return extend_schema(
         request=ScanInput,
-        responses={200: output},
+        responses={200: output, **problems(400, 401, 403, 409, 422)},
         summary=summary,
         description="All-or-nothing unless `partial`: any unknown code or invalid status answers 409 "
         "(INVALID_TRANSITION or UNKNOWN_QR_CODE) with `errors.qr_codes`, one result per code, and changes "

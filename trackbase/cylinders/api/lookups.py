@@ -1,26 +1,20 @@
 """Cylinder reads: list with filters, detail, resolve a scanned code, history, QR images."""
 
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trackbase.accounts.permissions import IsWorkerOrAdmin
 from trackbase.core.inputs import validated
-from trackbase.core.pagination import LimitOffsetPagination
+from trackbase.core.pagination import PAGE_PARAMETERS, page_of, paginate
+from trackbase.core.schema import problems
 from trackbase.cylinders import files, selectors
 from trackbase.cylinders.lifecycle import Status
 from trackbase.cylinders.serializers import CylinderEventOutput, CylinderOutput
 
 TAGS = ["cylinders"]
-PAGE_PARAMETERS = [OpenApiParameter("limit", int), OpenApiParameter("offset", int)]
-
-
-def page(request, view, rows, serializer) -> Response:
-    paginator = LimitOffsetPagination()
-    items = paginator.paginate_queryset(rows, request, view=view)
-    return paginator.get_paginated_response(serializer(items, many=True).data)
 
 
 class CylinderListApi(APIView):
@@ -35,19 +29,20 @@ class CylinderListApi(APIView):
 
     @extend_schema(
         parameters=[FilterSerializer, *PAGE_PARAMETERS],
-        responses={200: CylinderOutput(many=True)},
+        responses={200: page_of(CylinderOutput), **problems(400, 401, 403)},
         summary="List cylinders",
+        operation_id="cylinders_list",
         tags=TAGS,
     )
     def get(self, request):
         filters = validated(self.FilterSerializer, request.query_params)
-        return page(request, self, selectors.cylinder_list(**filters), CylinderOutput)
+        return paginate(request, selectors.cylinder_list(**filters), serializer=CylinderOutput)
 
 
 class CylinderDetailApi(APIView):
     permission_classes = [IsWorkerOrAdmin]
 
-    @extend_schema(responses={200: CylinderOutput}, summary="One cylinder", tags=TAGS)
+    @extend_schema(responses={200: CylinderOutput, **problems(401, 403, 404)}, summary="One cylinder", tags=TAGS)
     def get(self, request, cylinder_id: int):
         return Response(CylinderOutput(selectors.cylinder_get(cylinder_id=cylinder_id)).data)
 
@@ -56,7 +51,7 @@ class CylinderByQrApi(APIView):
     permission_classes = [IsWorkerOrAdmin]
 
     @extend_schema(
-        responses={200: CylinderOutput},
+        responses={200: CylinderOutput, **problems(401, 403, 404)},
         summary="Resolve a scanned QR code (a reprinted cylinder's old code resolves to nothing)",
         tags=TAGS,
     )
@@ -69,12 +64,13 @@ class CylinderHistoryApi(APIView):
 
     @extend_schema(
         parameters=PAGE_PARAMETERS,
-        responses={200: CylinderEventOutput(many=True)},
+        responses={200: page_of(CylinderEventOutput), **problems(400, 401, 403, 404)},
         summary="A cylinder's history, oldest first",
+        operation_id="cylinder_history",
         tags=TAGS,
     )
     def get(self, request, cylinder_id: int):
-        return page(request, self, selectors.cylinder_history(cylinder_id=cylinder_id), CylinderEventOutput)
+        return paginate(request, selectors.cylinder_history(cylinder_id=cylinder_id), serializer=CylinderEventOutput)
 
 
 class CylinderQrImageApi(APIView):
@@ -83,7 +79,9 @@ class CylinderQrImageApi(APIView):
     permission_classes = [IsWorkerOrAdmin]
     kind = "svg"
 
-    @extend_schema(responses={(200, "image/svg+xml"): bytes}, summary="QR code as SVG", tags=TAGS)
+    @extend_schema(
+        responses={(200, "image/svg+xml"): bytes, **problems(401, 403, 404)}, summary="QR code as SVG", tags=TAGS
+    )
     def get(self, request, cylinder_id: int):
         cylinder = selectors.cylinder_get(cylinder_id=cylinder_id)
         content, content_type = files.qr_image(qr_code=cylinder.qr_code, kind=self.kind)
@@ -95,6 +93,8 @@ class CylinderQrImageApi(APIView):
 class CylinderQrPngApi(CylinderQrImageApi):
     kind = "png"
 
-    @extend_schema(responses={(200, "image/png"): bytes}, summary="QR code as PNG", tags=TAGS)
+    @extend_schema(
+        responses={(200, "image/png"): bytes, **problems(401, 403, 404)}, summary="QR code as PNG", tags=TAGS
+    )
     def get(self, request, cylinder_id: int):
         return super().get(request, cylinder_id)

@@ -2,9 +2,9 @@
 
 import pytest
 
+from trackbase.core.testing import assert_problem
 from trackbase.cylinders.lifecycle import Status
 from trackbase.cylinders.models import Cylinder, CylinderEvent
-from trackbase.cylinders.tests.helpers import assert_problem
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from django.core.files.storage import default_storage
 
+from trackbase.core.testing import assert_problem
 from trackbase.cylinders import services
 from trackbase.cylinders.lifecycle import Action
-from trackbase.cylinders.tests.helpers import assert_problem
 
 pytestmark = pytest.mark.django_db
 

@@ -2,10 +2,10 @@
 
 import pytest
 
+from trackbase.core.errors import ValidationFailed
 from trackbase.cylinders import codes, services
 from trackbase.cylinders.errors import (
     ActionForbidden,
-    InvalidInput,
     InvalidTransition,
     SerialNumberTaken,
     UnknownQrCode,
@@ -40,7 +40,7 @@ def test_add_refuses_a_serial_number_taken_or_repeated(admin_user, add_cylinders
     add_cylinders(serial_number="S-1")
     with pytest.raises(SerialNumberTaken):
         services.cylinders_add(actor=admin_user, cylinders=[{"gas_type": "O2", "serial_number": "s-1"}])
-    with pytest.raises(InvalidInput):
+    with pytest.raises(ValidationFailed):
         services.cylinders_add(actor=admin_user, cylinders=[{"gas_type": "O2", "serial_number": "X"}] * 2)
     assert Cylinder.objects.count() == 1
 
@@ -178,7 +178,7 @@ def test_scanned_codes_are_matched_whatever_their_case_and_spacing(worker, add_c
 )
 def test_it_rejects_an_action_without_its_detail(action, field, admin_user, add_cylinders):
     [cylinder] = add_cylinders()
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(ValidationFailed) as refused:
         move(admin_user, action, [cylinder], sent_to="  ", reason=" ")
     assert field in refused.value.errors
 
