@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trackbase.cylinders.api import actions, lookups
+from trackbase.cylinders.api import actions, lookups, reports
 
 CYLINDER = "api/cylinders/<id:cylinder_id>"
 
@@ -18,4 +18,7 @@ urlpatterns = [
     path(f"{CYLINDER}/history/", lookups.CylinderHistoryApi.as_view(), name="cylinder-history"),
     path(f"{CYLINDER}/qr.svg", lookups.CylinderQrImageApi.as_view(), name="cylinder-qr-svg"),
     path(f"{CYLINDER}/qr.png", lookups.CylinderQrPngApi.as_view(), name="cylinder-qr-png"),
+    path("api/admin/shipments", reports.ShipmentReportApi.as_view(), name="cylinder-admin-shipments"),
+    path("api/admin/inventory", reports.InventoryReportApi.as_view(), name="cylinder-admin-inventory"),
+    path("api/admin/reports", reports.ActivityReportApi.as_view(), name="cylinder-admin-reports"),
 ]
