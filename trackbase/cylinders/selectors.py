@@ -38,6 +38,16 @@ def cylinder_get(*, cylinder_id: int) -> Cylinder:
     return cylinder
 
 
+def cylinders_in_order(*, ids: list[int]) -> list[Cylinder]:
+    """These cylinders in the order asked (a repeated id once); 404 naming any that do not exist."""
+    wanted = list(dict.fromkeys(ids))
+    found = Cylinder.objects.in_bulk(wanted)
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise CylinderNotFound(errors={"ids": [f"No cylinder {i}." for i in missing]})
+    return [found[i] for i in wanted]
+
+
 def cylinder_by_qr(*, qr_code: str) -> Cylinder:
     """The cylinder a scanned code belongs to now; a code replaced by a reprint resolves to nothing."""
     key = codes.qr_key(qr_code)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/cylinders/refill/receive", actions.CylinderRefillReceiveApi.as_view(), name="cylinder-refill-receive"),
     path("api/cylinders/trash", actions.CylinderTrashApi.as_view(), name="cylinder-trash"),
     path("api/cylinders/reprint", actions.CylinderReprintApi.as_view(), name="cylinder-reprint"),
+    path("api/cylinders/labels", lookups.CylinderLabelsApi.as_view(), name="cylinder-labels"),
     path("api/cylinders/", lookups.CylinderListApi.as_view(), name="cylinder-list"),
     path("api/cylinders/by-qr/<str:qr_code>/", lookups.CylinderByQrApi.as_view(), name="cylinder-by-qr"),
     path(f"{CYLINDER}/", lookups.CylinderDetailApi.as_view(), name="cylinder-detail"),

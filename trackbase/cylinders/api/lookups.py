@@ -10,11 +10,12 @@ from trackbase.accounts.permissions import IsWorkerOrAdmin
 from trackbase.core.inputs import validated
 from trackbase.core.pagination import PAGE_PARAMETERS, page_of, paginate
 from trackbase.core.schema import problems
-from trackbase.cylinders import files, selectors
+from trackbase.cylinders import files, labels, selectors
 from trackbase.cylinders.lifecycle import Status
 from trackbase.cylinders.serializers import CylinderEventOutput, CylinderOutput
 
 TAGS = ["cylinders"]
+MAX_LABELS = 500
 
 
 class CylinderListApi(APIView):
@@ -98,3 +99,28 @@ class CylinderQrPngApi(CylinderQrImageApi):
     )
     def get(self, request, cylinder_id: int):
         return super().get(request, cylinder_id)
+
+
+class CylinderLabelsApi(APIView):
+    """A printable sheet of labels for a batch; the PDF is also kept in file storage."""
+
+    permission_classes = [IsWorkerOrAdmin]
+
+    class InputSerializer(serializers.Serializer):
+        ids = serializers.ListField(
+            child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), min_length=1, max_length=MAX_LABELS
+        )
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={(200, "application/pdf"): bytes, **problems(400, 401, 403, 404)},
+        summary="Label sheet (PDF, A4, 3 x 7 labels) for these cylinders, in this order",
+        tags=TAGS,
+    )
+    def post(self, request):
+        ids = validated(self.InputSerializer, request.data)["ids"]
+        name, content = labels.label_sheet_store(selectors.cylinders_in_order(ids=ids))
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name.rsplit("/", 1)[-1]}"'
+        response["X-Stored-As"] = name
+        return response
