@@ -314,6 +314,29 @@ STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves collected files from here 
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploaded and generated files (avatars, QR images, label sheets) live in MEDIA_ROOT, or in an S3 bucket when
+# S3_BUCKET is set (django-storages; any S3-compatible service through S3_ENDPOINT_URL). Without keys, boto3
+# finds credentials its usual way (AWS_* variables, an instance or task role).
+S3_BUCKET = env_str("S3_BUCKET", "")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("S3_PREFIX", ""),
+            "default_acl": None,  # private objects, reached through signed URLs
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 
 LANGUAGE_CODE = "en-us"
