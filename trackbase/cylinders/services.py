@@ -43,6 +43,7 @@ class Item:
     message: str = ""
     cylinder: Cylinder | None = None
     from_status: str = ""
+    from_place: str = ""  # sent_to before the change: where a return or receive came back from
     previous_qr_code: str = ""
 
     def as_problem_item(self) -> dict:
@@ -74,7 +75,7 @@ def cylinders_add(*, actor, cylinders: list[dict], note: str = "") -> list[Cylin
     try:
         with transaction.atomic(durable=True):
             created = Cylinder.objects.bulk_create(rows)
-            _history(Action.ADD, [(c, "", "") for c in created], actor=actor, now=now, note=note)
+            _history(Action.ADD, [(c, "", "", "") for c in created], actor=actor, now=now, note=note)
     except IntegrityError:
         # A concurrent add took a serial between our check and our insert (a QR collision is 2^-130).
         raise SerialNumberTaken() from None
@@ -187,7 +188,7 @@ def _sort_out(result: BatchResult, action: str, keys: list[str], locked: dict[st
             message = lifecycle.refusal(action=action, status=cylinder.status, label=cylinder.serial_number)
             result.failed.append(Item(key, FAILED, InvalidTransition.code, message, cylinder, cylinder.status))
         else:
-            accepted.append(Item(key, OK, cylinder=cylinder, from_status=cylinder.status))
+            accepted.append(Item(key, OK, cylinder=cylinder, from_status=cylinder.status, from_place=cylinder.sent_to))
     return accepted
 
 
@@ -214,7 +215,7 @@ def _apply(rule, items: list[Item], *, actor, now: datetime, sent_to: str, reaso
     else:
         _move(rule, cylinders, now=now, sent_to=sent_to, place_key=place_key, reason=reason)
     trips_record(action=rule.action, cylinders=cylinders, actor=actor, now=now, place=sent_to, place_key=place_key)
-    changes = [(item.cylinder, item.from_status, item.previous_qr_code) for item in items]
+    changes = [(item.cylinder, item.from_status, item.previous_qr_code, item.from_place) for item in items]
     _history(rule.action, changes, actor=actor, now=now, note=note, reason=reason)
 
 
@@ -251,6 +252,8 @@ def _reprint(items: list[Item], *, now: datetime) -> None:
 
 
 def _history(action: str, changes, *, actor, now: datetime, note: str = "", reason: str = "") -> None:
+    """One row per (cylinder, from_status, previous_qr_code, from_place). The row's sent_to is the place the
+    event concerns: where the cylinder went (ship, refill/send) or came back from (return, receive, trash)."""
     CylinderEvent.objects.bulk_create(
         CylinderEvent(
             cylinder=cylinder,
@@ -260,12 +263,12 @@ def _history(action: str, changes, *, actor, now: datetime, note: str = "", reas
             by=actor,
             by_username=actor.username,
             at=now,
-            sent_to=cylinder.sent_to,
-            sent_to_key=cylinder.sent_to_key,
+            sent_to=cylinder.sent_to or from_place,
+            sent_to_key=cylinder.sent_to_key or codes.place_key(from_place),
             qr_code=cylinder.qr_code,
             previous_qr_code=previous_qr_code,
             reason=reason,
             note=note,
         )
-        for cylinder, from_status, previous_qr_code in changes
+        for cylinder, from_status, previous_qr_code, from_place in changes
     )

@@ -69,7 +69,7 @@ def test_history_is_oldest_first_with_who_and_where(worker_client, stock):
     assert rows == [
         ("add", "", "AVAILABLE", ""),
         ("ship", "AVAILABLE", "SENT", "ACME Gas"),
-        ("return", "SENT", "RETURNED", ""),
+        ("return", "SENT", "RETURNED", "ACME Gas"),
         ("refill/send", "RETURNED", "IN_REFILL", "North Station"),
     ]
     assert [r["by"] for r in body["results"]] == ["admin", "worker", "worker", "worker"]

@@ -158,7 +158,7 @@ def unguarded_transition(*, actor, action, qr_codes, sent_to="", reason="", note
             cylinder.status, cylinder.sent_to = rule.target, sent_to
         if trips:
             trips_record(action=action, cylinders=cylinders, actor=actor, now=now, place=sent_to, place_key=sent_to)
-        services._history(action, [(i.cylinder, i.from_status, "") for i in result.updated], actor=actor, now=now)
+        services._history(action, [(i.cylinder, i.from_status, "", "") for i in result.updated], actor=actor, now=now)
     return result
 
 

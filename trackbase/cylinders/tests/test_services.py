@@ -229,3 +229,23 @@ def test_a_refused_batch_emits_nothing(worker, add_cylinders, emitted, django_ca
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(InvalidTransition):
         move(worker, Action.RETURN, [cylinder])
     assert emitted == []
+
+
+def test_a_batch_of_500_costs_a_handful_of_queries_not_one_per_cylinder(
+    worker, add_cylinders, django_assert_max_num_queries
+):
+    small, large = add_cylinders(5), add_cylinders(500)
+    with django_assert_max_num_queries(8):
+        move(worker, Action.SHIP, small, sent_to="Acme")
+    # A few more only where SQLite's bound-parameter limit splits the bulk inserts into chunks.
+    with django_assert_max_num_queries(25):
+        move(worker, Action.SHIP, large, sent_to="Acme")
+    assert Shipment.objects.count() == 505
+
+
+def test_a_return_records_where_the_cylinder_came_back_from(worker, add_cylinders):
+    [cylinder] = add_cylinders()
+    move(worker, Action.SHIP, [cylinder], sent_to="Acme")
+    move(worker, Action.RETURN, [cylinder])
+    event = CylinderEvent.objects.get(action=Action.RETURN)
+    assert (event.sent_to, event.sent_to_key) == ("Acme", "acme")
