@@ -73,6 +73,7 @@ class CylinderEvent(models.Model):
         ordering = ["id"]
         indexes = [
             models.Index(fields=["cylinder", "id"], name="cyl_event_history_idx"),
+            models.Index(fields=["at"], name="cyl_event_at_idx"),  # the reports' date ranges
             models.Index(fields=["action", "at"], name="cyl_event_action_at_idx"),
             models.Index(fields=["by", "at"], name="cyl_event_by_at_idx"),
         ]
@@ -150,3 +151,29 @@ class Refill(_Trip):
 
     def __str__(self) -> str:
         return f"{self.cylinder_id} -> {self.station} ({self.status})"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "PENDING", "Pending"
+    DONE = "DONE", "Done"
+    FAILED = "FAILED", "Failed"
+
+
+class ReportExport(models.Model):
+    """A report written to file storage as CSV by a background task, for reports too large to wait for."""
+
+    report = models.CharField(max_length=16)
+    params = models.JSONField(default=dict)  # validated parameters, dates as ISO strings
+    status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    file = models.CharField(max_length=255, blank=True)  # the storage name
+    rows = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.report} export {self.pk} ({self.status})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trackbase.cylinders.api import actions, lookups, reports
+from trackbase.cylinders.api import actions, exports, lookups, reports
 
 CYLINDER = "api/cylinders/<id:cylinder_id>"
 
@@ -22,4 +22,7 @@ urlpatterns = [
     path("api/admin/shipments", reports.ShipmentReportApi.as_view(), name="cylinder-admin-shipments"),
     path("api/admin/inventory", reports.InventoryReportApi.as_view(), name="cylinder-admin-inventory"),
     path("api/admin/reports", reports.ActivityReportApi.as_view(), name="cylinder-admin-reports"),
+    path("api/admin/exports", exports.ExportListApi.as_view(), name="cylinder-admin-exports"),
+    path("api/admin/exports/<id:export_id>", exports.ExportDetailApi.as_view(), name="cylinder-admin-export"),
+    path("api/admin/exports/<id:export_id>/file", exports.ExportFileApi.as_view(), name="cylinder-admin-export-file"),
 ]

@@ -117,3 +117,16 @@ def test_the_environment_switches_default_storage_to_s3():
         "media",
     )
     assert options["default_acl"] is None and options["querystring_auth"] is True
+
+
+def test_a_report_export_is_written_to_the_bucket(
+    bucket, admin_client, add_cylinders, django_capture_on_commit_callbacks
+):
+    add_cylinders(2)
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = admin_client.post("/api/admin/exports", {"report": "inventory"}, format="json").json()
+    done = admin_client.get(f"/api/admin/exports/{queued['id']}").json()
+    assert done["status"] == "DONE" and keys(bucket) == [f"media/{done['file']}"]
+    downloaded = b"".join(admin_client.get(f"/api/admin/exports/{queued['id']}/file").streaming_content)
+    assert downloaded == bucket.get_object(Bucket=BUCKET, Key=f"media/{done['file']}")["Body"].read()
+    assert downloaded.startswith(b"section,key,status,value")
