@@ -40,7 +40,17 @@ class ExportListApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         report = serializers.ChoiceField(choices=sorted(exports.FILTERS))
-        params = serializers.DictField(required=False, default=dict, help_text="The report's query parameters.")
+        params = serializers.DictField(
+            child=serializers.CharField(max_length=255, allow_blank=True),
+            required=False,
+            default=dict,
+            help_text='The report\'s query parameters, as in its URL (e.g. {"period": "week"}).',
+        )
+
+        def validate_params(self, params):
+            if len(params) > 10:
+                raise serializers.ValidationError("At most 10 parameters.")
+            return params
 
     @extend_schema(
         request=InputSerializer,

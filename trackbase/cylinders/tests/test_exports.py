@@ -68,6 +68,8 @@ def test_the_report_defaults_are_fixed_when_requested(admin_client, django_captu
         {"report": "everything"},
         {"report": "reports", "params": {"period": "month"}},
         {"report": "shipments", "params": []},
+        {"report": "shipments", "params": {"sent_to": {"nested": "x"}}},
+        {"report": "shipments", "params": {f"k{i}": "v" for i in range(11)}},
     ],
 )
 def test_it_rejects_bad_exports(admin_client, body):
