@@ -179,3 +179,18 @@ def test_without_the_guards_the_database_still_refuses_a_second_open_shipment(
     assert Shipment.objects.filter(cylinder=cylinder).count() == 1
     assert CylinderEvent.objects.filter(cylinder=cylinder, action="ship").count() == 1
     assert Counter(r.status_code for r in responses)[200] == 1
+
+
+def test_a_scan_retried_in_parallel_with_its_key_runs_once(live_server, scanners, add_cylinders):
+    """A flaky connection: the scanner app fires the same batch several times at once, with one key."""
+    cylinders = add_cylinders(5)
+    body = {"qr_codes": [c.qr_code for c in cylinders], "sent_to": "Acme"}
+    headers = scanners[0] | {"Idempotency-Key": "batch-7f3a"}
+    responses = in_parallel(
+        live_server.url,
+        [lambda client: client.post("/api/cylinders/ship", json=body, headers=headers)] * (PARALLEL // 2),
+    )
+    kinds = Counter("replayed" if r.headers.get("Idempotent-Replayed") == "true" else outcome(r) for r in responses)
+    assert kinds["applied"] == 1 and set(kinds) <= {"applied", "replayed", "IDEMPOTENCY_REQUEST_IN_FLIGHT"}, kinds
+    assert CylinderEvent.objects.filter(action="ship").count() == 5
+    assert Shipment.objects.count() == 5
