@@ -11,8 +11,8 @@ MAX_REPORT_DAYS = 366 * 3
 
 
 class ShipmentFilter(serializers.Serializer):
-    worker = serializers.IntegerField(
-        min_value=1, max_value=2**63 - 1, required=False, help_text="Sent or received by."
+    worker = serializers.RegexField(
+        r"^[\w.@+-]{1,150}$", required=False, help_text="Sent or received by: a user id or a username."
     )
     sent_to = serializers.CharField(max_length=255, required=False)
     status = serializers.ChoiceField(choices=ShipmentStatus.choices, required=False)

@@ -25,7 +25,7 @@ def day_start(day: date) -> datetime:
 # --- shipments --------------------------------------------------------------------------------------
 def shipment_rows(
     *,
-    worker: int | None = None,
+    worker: str | None = None,
     sent_to: str | None = None,
     status: str | None = None,
     date_from: date | None = None,
@@ -33,8 +33,8 @@ def shipment_rows(
 ) -> QuerySet:
     """Shipments newest first, as flat rows (for a page or a CSV stream); dates filter on sent_at."""
     rows = Shipment.objects.order_by("-sent_at", "-id")
-    if worker is not None:
-        rows = rows.filter(Q(sent_by_id=worker) | Q(received_by_id=worker))
+    if worker:
+        rows = rows.filter(_handled_by(worker))
     if sent_to:
         rows = rows.filter(sent_to_key=codes.place_key(sent_to))
     if status:
@@ -55,6 +55,12 @@ def shipment_rows(
         sent_by_username=F("sent_by__username"),
         received_by_username=F("received_by__username"),
     )
+
+
+def _handled_by(worker: str) -> Q:
+    if worker.isdecimal() and len(worker) <= 18:
+        return Q(sent_by_id=int(worker)) | Q(received_by_id=int(worker))
+    return Q(sent_by__username__iexact=worker) | Q(received_by__username__iexact=worker)
 
 
 # --- inventory --------------------------------------------------------------------------------------

@@ -120,6 +120,9 @@ def test_shipments_list_who_sent_and_received_what(depot):
 def test_shipments_filter_by_worker_place_status_and_dates(depot):
     admin = depot["admin"]
     assert serials(admin.get(f"/api/admin/shipments?worker={depot['w2'].pk}")) == ["B2", "C1"]
+    assert serials(admin.get("/api/admin/shipments?worker=W2")) == ["B2", "C1"]
+    assert serials(admin.get("/api/admin/shipments?worker=nobody")) == []
+    assert_problem(admin.get("/api/admin/shipments?worker=a b"), 400, "VALIDATION_ERROR")
     assert serials(admin.get("/api/admin/shipments?sent_to=ACME GAS")) == ["A1", "A2", "B1", "B2"]
     assert serials(admin.get("/api/admin/shipments?status=RETURNED")) == ["A1", "A2", "B2"]
     assert serials(admin.get("/api/admin/shipments?date_from=2031-03-04")) == []
@@ -196,7 +199,12 @@ def test_reports_as_csv(depot):
 
 @pytest.mark.parametrize(
     "query",
-    ["period=month", "date_from=2031-03-10&date_to=2031-03-01", "date_from=2020-01-01&date_to=2031-01-01", "date_to=x"],
+    [
+        "period=month",
+        "date_from=2031-03-10&date_to=2031-03-01",
+        "date_from=2020-01-01&date_to=2031-01-01",
+        "date_to=x",
+    ],
 )
 def test_reports_reject_bad_ranges(admin_client, query):
     assert_problem(admin_client.get(f"/api/admin/reports?{query}"), 400, "VALIDATION_ERROR")
