@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "trackbase.notifications",
     "trackbase.rail",
     "trackbase.wellness",
+    "trackbase.cylinders",
 ]
 
 MIDDLEWARE = [
@@ -269,6 +270,7 @@ SPECTACULAR_SETTINGS = {
         "UserRoleEnum": "trackbase.accounts.models.Role.choices",
         "WellnessRoleEnum": "trackbase.wellness.models.Role.choices",
         "PrivacyLevelEnum": "trackbase.accounts.privacy.PRIVACY_LEVELS",
+        "CylinderStatusEnum": "trackbase.cylinders.models.STATUS_CHOICES",
     },
     # `<id:...>` path ids (trackbase.core.routing.IdConverter).
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
@@ -345,6 +347,29 @@ MEDIA_ROOT = DATA_DIR / "media"
 # Uploaded files (avatars) served by the app itself from MEDIA_ROOT: right for the embedded single process; turn it
 # off where a storage backend (S3) or the web server serves MEDIA_URL.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# Uploaded and generated files (avatars, QR images, label sheets) live in MEDIA_ROOT, or in an S3 bucket when
+# S3_BUCKET is set (django-storages; any S3-compatible service through S3_ENDPOINT_URL). Without keys, boto3
+# finds credentials its usual way (AWS_* variables, an instance or task role).
+S3_BUCKET = env_str("S3_BUCKET", "")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("S3_PREFIX", ""),
+            "default_acl": None,  # private objects, reached through signed URLs
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 
 LANGUAGE_CODE = "en-us"

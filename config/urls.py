@@ -21,6 +21,7 @@ urlpatterns = [
             path("", include("trackbase.notifications.urls")),
             path("", include("trackbase.rail.urls")),
             path("", include("trackbase.wellness.urls")),
+            path("", include("trackbase.cylinders.urls")),
             *([path("", include("bench.urls"))] if settings.BENCH_ENDPOINTS else []),
         ]
     ),
