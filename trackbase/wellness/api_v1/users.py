@@ -110,7 +110,7 @@ class ExportMembershipOutput(serializers.Serializer):
     joinedAt = serializers.DateTimeField(source="joined_at")
 
 
-class ExportOutput(serializers.Serializer):
+class V1ExportOutput(serializers.Serializer):
     exportedAt = serializers.DateTimeField()
     user = UserOutput()
     memberships = ExportMembershipOutput(many=True)
@@ -120,7 +120,7 @@ class ExportOutput(serializers.Serializer):
 
 class V1ExportApi(NoStoreMixin, WellnessApi):
     @extend_schema(
-        responses={200: enveloped(ExportOutput), **errors(401)},
+        responses={200: enveloped(V1ExportOutput), **errors(401)},
         tags=TAGS,
         summary="Everything held about the caller, as JSON",
     )
@@ -131,7 +131,7 @@ class V1ExportApi(NoStoreMixin, WellnessApi):
             **selectors.export_for(user=request.user),
             "notifications": notification_list(user=request.user),
         }
-        response = ok(ExportOutput(data, context={"request": request}).data)
+        response = ok(V1ExportOutput(data, context={"request": request}).data)
         response["Content-Disposition"] = 'attachment; filename="hucares-export.json"'
         return response
 
