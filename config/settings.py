@@ -1,5 +1,6 @@
 """trackbase settings: one module, every value from the environment, embedded defaults that need only Python."""
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -11,7 +12,26 @@ from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "data"))).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _ensure_writable_directory(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        problem = "it is a file, not a folder"
+    except OSError as exc:
+        problem = exc.strerror or str(exc)
+    else:
+        if os.access(path, os.W_OK | os.X_OK):
+            return
+        problem = "not writable"
+    raise ImproperlyConfigured(
+        f"DATA_DIR={path} cannot be used ({problem}). Point DATA_DIR at a folder you can write to (it is created "
+        "if missing; unset it for ./data), and use the same DATA_DIR for `make run` and every manage.py command."
+    )
+
+
+_ensure_writable_directory(DATA_DIR)
 
 DEBUG = env_bool("DEBUG", False)
 DATABASE_URL = env_str("DATABASE_URL")
@@ -248,6 +268,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# --- Rail ---------------------------------------------------------------------------------------
+# Seconds a search page is served from the cache (0 turns it off): seat counts in search results may be
+# this old; booking never reads them (bench/README.md has the numbers).
+RAIL_SEARCH_CACHE_SECONDS = env_int("RAIL_SEARCH_CACHE_SECONDS", 2)
+
 # --- Request log (analytics store) --------------------------------------------------------------
 REQUEST_LOG_ENABLED = env_bool("REQUEST_LOG_ENABLED", True)
 REQUEST_LOG_FLUSH_SECONDS = float(env_int("REQUEST_LOG_FLUSH_MS", 1000)) / 1000
@@ -312,6 +337,8 @@ STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves collected files from here 
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Embedded (`make run`): the app serves uploads itself. In production a proxy or the storage (S3) serves them.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", EMBEDDED)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 
 LANGUAGE_CODE = "en-us"

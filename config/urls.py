@@ -1,14 +1,16 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from trackbase.core import views as core_views
 
 urlpatterns = [
+    path("", core_views.root, name="root"),
     path("health/", core_views.health, name="health"),
     path("ready/", core_views.ready, name="ready"),
     path("admin/", admin.site.urls),
+    re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", core_views.media, name="media"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("", include("trackbase.accounts.urls")),

@@ -15,6 +15,7 @@ from trackbase.rail.models import TrainEventType, TrainStatus
 from trackbase.rail.serializers import BookingOutput, TrainOutput, TrainSearchOutput, booking_data, train_data
 
 SEARCH_MAX_LIMIT = 50
+ONE_TRAIN_REFERENCE = "Give either train_id or train_number."
 TRAIN_NUMBER = serializers.RegexField(r"^[A-Za-z0-9-]{1,10}$", help_text="1-10 letters, digits or dashes.")
 
 
@@ -142,16 +143,37 @@ class TrainEventApi(APIView):
 
 class BookingCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
-        train_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+        train_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+        train_number = serializers.RegexField(
+            r"^[A-Za-z0-9-]{1,10}$", required=False, help_text="Instead of train_id: the train's number."
+        )
         # The seat limit is the service's rule (SEAT_LIMIT_EXCEEDED); this bound only rejects absurd numbers.
         seats = serializers.IntegerField(min_value=-(2**31), max_value=2**31)
+
+        def to_internal_value(self, data):
+            # Checked with the fields, not after them: a body missing both names the train as well as the seats.
+            both_or_neither = isinstance(data, dict) and ("train_id" in data) == ("train_number" in data)
+            errors = {"train_id": [ONE_TRAIN_REFERENCE]} if both_or_neither else {}
+            try:
+                attrs = super().to_internal_value(data)
+            except serializers.ValidationError as exc:
+                raise serializers.ValidationError(errors | exc.detail) from None
+            if errors:
+                raise serializers.ValidationError(errors)
+            return attrs
 
     @extend_schema(
         request=InputSerializer, responses={201: BookingOutput}, summary="Book seats (Idempotency-Key honoured)"
     )
     @idempotent
     def post(self, request):
-        booking = services.booking_create(user=request.user, **validated(self.InputSerializer, request.data))
+        data = validated(self.InputSerializer, request.data)
+        if "train_number" in data:
+            train = selectors.train_get(train_number=rules.train_number_key(data.pop("train_number")))
+            if train is None:
+                raise services.TrainNotFound()
+            data["train_id"] = train.pk
+        booking = services.booking_create(user=request.user, **data)
         return Response(booking_data(booking), status=status.HTTP_201_CREATED)
 
 

@@ -14,10 +14,6 @@ from trackbase.rail import rules
 from trackbase.rail.models import Booking, Favorite, Train
 
 SEARCH_ROUTE = "api/trains/search/"
-# How long a search page is served from the cache (settings.RAIL_SEARCH_CACHE_SECONDS overrides; 0 turns it
-# off). Seat counts and statuses in search results may be this many seconds old; booking never reads them,
-# it takes seats with a conditional UPDATE on the train row. bench/README.md has the numbers.
-SEARCH_CACHE_SECONDS = 2
 TRAIN_OUTPUT_FIELDS = (
     "id", "train_number", "name", "source", "destination", "departure_time", "arrival_time",
     "total_seats", "available_seats", "status", "delay_minutes", "platform", "created_at", "updated_at",
@@ -26,9 +22,12 @@ TRAIN_OUTPUT_FIELDS = (
 
 def train_search(*, source: str, destination: str, limit: int, offset: int) -> tuple[int, list[dict]]:
     """Trains from source to destination (case-insensitive), by departure then id, cached for a few
-    seconds (SEARCH_CACHE_SECONDS). -> (total, page)"""
+    seconds (settings.RAIL_SEARCH_CACHE_SECONDS). -> (total, page)
+
+    Seat counts and statuses in search results may be that many seconds old; booking never reads them,
+    it takes seats with a conditional UPDATE on the train row."""
     source_key, destination_key = rules.station_key(source), rules.station_key(destination)
-    seconds = getattr(settings, "RAIL_SEARCH_CACHE_SECONDS", SEARCH_CACHE_SECONDS)
+    seconds = settings.RAIL_SEARCH_CACHE_SECONDS
     if seconds <= 0:
         return _route_page(source_key, destination_key, limit, offset)
     # Hashed: station names may hold spaces and any letters, which some cache backends refuse in keys.

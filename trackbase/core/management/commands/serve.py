@@ -1,4 +1,4 @@
-"""`make run`: migrate both databases, load reference data, start the task worker, serve HTTP."""
+"""`make run`: migrate both databases, load reference data, start the task worker, serve HTTP and Socket.IO."""
 
 import signal
 import socket
@@ -24,7 +24,7 @@ RQ_WORKER_HINT = "manage.py rqworker --job-class django_tasks_rq.backend.Job --w
 
 
 class Command(BaseCommand):
-    help = "Migrate, load reference data, start the task worker and serve HTTP (and later Socket.IO) on one port."
+    help = "Migrate, load reference data, start the task worker and serve HTTP and Socket.IO on one port."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", help="Interface to bind (default: $HOST or 127.0.0.1).")
