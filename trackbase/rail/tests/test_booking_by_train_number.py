@@ -2,7 +2,7 @@
 
 import pytest
 
-from trackbase.notifications.tests.support import field_errors, problem_body
+from trackbase.core.testing import assert_problem, field_errors
 from trackbase.rail.models import Booking
 from trackbase.rail.tests.helpers import seats_left
 
@@ -21,7 +21,7 @@ def test_it_books_by_train_number(owner, owner_client, train):
 
 
 def test_it_says_which_train_number_is_unknown(owner_client, train):
-    problem_body(
+    assert_problem(
         owner_client.post(BOOKINGS, {"train_number": "99999", "seats": 1}, format="json"), 404, "TRAIN_NOT_FOUND"
     )
 
