@@ -266,6 +266,16 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # `<id:...>` path ids (trackbase.core.routing.IdConverter).
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
+    # Swagger UI groups operations by these tags, in this order; an untagged operation gets its app's name.
+    "TAGS": [
+        {"name": "auth", "description": "Registration, sign-in, tokens, passwords, email verification."},
+        {"name": "profile", "description": "The signed-in user's own profile."},
+        {"name": "devices", "description": "The signed-in user's push devices (APNs, FCM, Web Push)."},
+        {"name": "notifications", "description": "One inbox for every tracker, and per-type channel settings."},
+        {"name": "realtime", "description": "Socket.IO presence (the protocol itself is in docs/realtime.md)."},
+        {"name": "rail", "description": "Trains, search, bookings, status events, favorites (seeds 000 and 001)."},
+        {"name": "admin", "description": "User management for administrators."},
+    ],
 }
 
 # --- Rail ---------------------------------------------------------------------------------------
