@@ -302,7 +302,10 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "trackbase <no-reply@trackbase.local>")
-FRONTEND_URL = env_str("FRONTEND_URL", "http://127.0.0.1:8000")
+# Where the links in account emails point: the frontend's /verify-email and /reset-password pages, or, with no
+# FRONTEND_URL, the minimal pages this server serves itself at PUBLIC_URL (its own address as users reach it).
+FRONTEND_URL = (env_str("FRONTEND_URL", "") or "").rstrip("/")
+PUBLIC_URL = (env_str("PUBLIC_URL", "") or f"http://127.0.0.1:{env_int('PORT', 8000)}").rstrip("/")
 
 # --- Push notifications (APNs, Web Push) ---------------------------------------------------------
 # A platform whose credentials are missing is not an error: its messages are marked SKIPPED, with the

@@ -17,7 +17,8 @@ from trackbase.core.errors import PROBLEM_CONTENT_TYPE
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
-    str,
+    # trackbase.core.idempotency's rule: 1-255 visible ASCII characters, no spaces.
+    {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]{1,255}$"},
     OpenApiParameter.HEADER,
     description="Send the same key again to replay the first answer instead of repeating the write "
     "(per user, 24 h; 409 while the first request runs, 422 if the body differs).",

@@ -1,6 +1,6 @@
 """IRCTC endpoints (seed 001): trains, search, bookings, status events, top routes."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -17,6 +17,7 @@ from trackbase.core.pagination import (
     paginate,
     parse_bounded_int,
 )
+from trackbase.core.schema import problems
 from trackbase.rail import rules, selectors, services
 from trackbase.rail.models import TrainEventType, TrainStatus
 from trackbase.rail.serializers import BookingOutput, TrainOutput, TrainSearchOutput, booking_data, train_data
@@ -165,8 +166,23 @@ class BookingCreateApi(APIView):
                 raise serializers.ValidationError(errors)
             return attrs
 
+    # For the schema: the body names its train one way or the other (InputSerializer checks the same).
+    class ByTrainIdSerializer(InputSerializer):
+        schema_extra = {"required": ["train_id", "seats"]}
+        train_number = None
+
+    class ByTrainNumberSerializer(InputSerializer):
+        schema_extra = {"required": ["train_number", "seats"]}
+        train_id = None
+
     @extend_schema(
-        request=InputSerializer, responses={201: BookingOutput}, summary="Book seats (Idempotency-Key honoured)"
+        request=PolymorphicProxySerializer(
+            component_name="Booking",
+            serializers=[ByTrainIdSerializer, ByTrainNumberSerializer],
+            resource_type_field_name=None,
+        ),
+        responses={201: BookingOutput, **problems(404, 409)},
+        summary="Book seats (Idempotency-Key honoured)",
     )
     @idempotent
     def post(self, request):

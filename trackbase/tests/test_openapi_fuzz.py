@@ -14,16 +14,35 @@ from trackbase.core.testing import client_for
 
 load_all_checks()
 
-# Validity no JSON Schema can state: schema-valid input the server may still refuse, and only with a 400 naming
-# these fields (or carrying these codes). Everything else schema-valid must be accepted.
+# Validity no JSON Schema can state: schema-valid input the server may still refuse, and only with a 400 (or 422)
+# naming these fields (or carrying these codes). Everything else schema-valid must be accepted.
+PASSWORD_POLICY = "password"  # common passwords, likeness to the username: Django's validators, not patterns
+TRAIN_TIMETABLE = {"destination", "arrival_time", "available_seats"}  # cross-field: rail/rules.py
 BEYOND_THE_SCHEMA = {
+    "POST /api/auth/register/": {PASSWORD_POLICY},
+    "POST /api/auth/login/": {"login"},  # one of login, username or email
+    "POST /api/auth/login/email/": {"login"},
+    "POST /api/auth/password/change/": {"current_password", "new_password"},
+    "POST /api/auth/password/reset/confirm/": {"RESET_TOKEN_INVALID", "new_password"},
+    "POST /api/auth/verify-email/": {"VERIFICATION_TOKEN_INVALID"},
     "POST /api/devices/": {"subscription"},  # keys.p256dh must be a point on the P-256 curve
+    "POST /api/bookings/": {"IDEMPOTENCY_KEY_REUSED"},  # a key sent before with another body: state, not shape
+    "POST /api/trains/": TRAIN_TIMETABLE,
+    "PUT /api/trains/{train_number}/": TRAIN_TIMETABLE,
+    "PATCH /api/trains/{train_number}/": TRAIN_TIMETABLE,
+    "POST /api/trains/{train_number}/events/": {"delay_minutes", "platform"},  # which an event type needs
+}
+# Rail's schema is being annotated in parallel (hard-b); until it lands these limits are not in it yet.
+# Remove each entry when its limit is: seats 1-6, top routes' days 1-3650 and limit 1-100.
+RAIL_LIMITS_PENDING = {
+    "POST /api/bookings/": {"SEAT_LIMIT_EXCEEDED"},
+    "GET /api/analytics/top-routes/": {"days", "limit"},
 }
 
 
 def _refused_beyond_the_schema(response, case) -> bool:
-    allowed = BEYOND_THE_SCHEMA.get(case.operation.label, set())
-    if response.status_code != 400 or not allowed:
+    allowed = BEYOND_THE_SCHEMA.get(case.operation.label, set()) | RAIL_LIMITS_PENDING.get(case.operation.label, set())
+    if response.status_code not in (400, 422) or not allowed:
         return False
     body = response.json()
     return body.get("code") in allowed or (
@@ -64,7 +83,7 @@ def fuzz_headers(admin_user):
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @pytest.mark.django_db(databases=["default", "analytics"])
 def test_every_operation_passes_every_check(case, fuzz_headers):
     case.call_and_validate(headers=fuzz_headers, checks=CHECKS_TO_RUN)

@@ -47,3 +47,20 @@ def test_it_leaves_an_existing_user_alone(owner):
     call_command("load_demo_data", verbosity=0)
 
     assert User.objects.get(pk=owner.pk).password == password
+
+
+def test_the_readme_walkthrough_books_a_train(anon_client):
+    """README "first booking with curl", step by step."""
+    call_command("load_demo_data", verbosity=0)
+    login = anon_client.post("/api/auth/login/", {"login": "alice", "password": DEMO_PASSWORD}, format="json")
+    anon_client.credentials(HTTP_AUTHORIZATION=f"Bearer {login.json()['access']}")
+
+    search = anon_client.get("/api/trains/search/?source=Mumbai&destination=Delhi")
+    booking = anon_client.post(
+        "/api/bookings/", {"train_number": "12951", "seats": 2}, format="json", headers={"Idempotency-Key": "walk-1"}
+    )
+    mine = anon_client.get("/api/bookings/my/")
+
+    assert [train["train_number"] for train in search.json()["results"]] == ["12951"]
+    assert booking.status_code == 201, booking.json()
+    assert mine.json()["total"] == 3
