@@ -148,6 +148,12 @@ class AvatarRemoval(serializers.ImageField):
     """In a JSON body the avatar can only be removed (null); a new one is uploaded as multipart."""
 
 
+@extend_schema_field({"type": "string", "enum": TIME_ZONES, "description": "An IANA time zone name."})
+class TimeZoneField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=TIME_ZONES, **kwargs)
+
+
 class ProfileApi(APIView):
     class InputSerializer(serializers.Serializer):
         # Every field optional, PUT included (the iOS client sends only the fields its form shows); at least one.
@@ -157,7 +163,7 @@ class ProfileApi(APIView):
         email = serializers.EmailField(required=False, allow_null=True, allow_blank=True, max_length=254)
         first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
         last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
-        timezone = serializers.ChoiceField(choices=TIME_ZONES, required=False, help_text="An IANA time zone name.")
+        timezone = TimeZoneField(required=False)
         avatar = AvatarRemoval(required=False, allow_null=True)
         privacy_settings = serializers.DictField(required=False)
 

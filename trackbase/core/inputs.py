@@ -88,3 +88,6 @@ class QueryBoolean(serializers.BooleanField):
     TRUE_VALUES = {"true"}
     FALSE_VALUES = {"false"}
     NULL_VALUES = set()
+
+    def _lower_if_str(self, value):
+        return value  # exactly `true` / `false`: DRF lower-cases, so "TRUE" would pass
