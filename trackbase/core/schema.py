@@ -3,8 +3,9 @@
 Views declare what only they know (`responses={200: X, **problems(409)}`, `tags=["auth"]`). What follows
 from how a view is built is added here, so it cannot be forgotten: 400 when the operation takes input, 401
 when it needs credentials, 403 when a permission narrower than "signed in" guards it, 404 when its path
-names a resource, 429 because every view is throttled, 413/415 for request bodies. Untagged operations get
-their app's domain tag.
+names a resource, 429 because every view is throttled, 413/415 for request bodies (only where errors are
+problem+json: not under /api/v1/, whose contract has its own envelope). Untagged operations get their app's
+domain tag.
 """
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
@@ -14,6 +15,10 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 
 from trackbase.core.errors import PROBLEM_CONTENT_TYPE
+
+# Where failures are problem+json (DESIGN.md): /api/ and /me/, but not the HuCares contract's /api/v1/.
+PROBLEM_PATHS = ("/api/", "/me/")
+ENVELOPE_PATHS = ("/api/v1/",)
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
@@ -97,6 +102,8 @@ class AutoSchema(SpectacularAutoSchema):
         return bodies
 
     def _inferred_error_statuses(self) -> list[int]:
+        if not self.path.startswith(PROBLEM_PATHS) or self.path.startswith(ENVELOPE_PATHS):
+            return []  # another contract's errors (seed 002's envelope): its views document their own
         takes_body = self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None
         has_query = any(parameter.get("in") in ("query", "header") for parameter in self._get_parameters())
         statuses = []

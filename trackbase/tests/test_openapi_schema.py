@@ -108,3 +108,24 @@ def test_bodies_are_json_except_uploads(schema):
             {"application/json", "multipart/form-data"} if label.endswith("/api/profile/") else {"application/json"}
         )
         assert media_types <= expected, label
+
+
+def test_the_envelope_contract_under_api_v1_gets_no_problem_responses():
+    from django.urls import path
+    from drf_spectacular.utils import extend_schema
+    from rest_framework import serializers
+    from rest_framework.views import APIView
+
+    class Thing(serializers.Serializer):
+        name = serializers.CharField()
+
+    class ThingApi(APIView):
+        @extend_schema(request=Thing, responses={201: Thing})
+        def post(self, request):
+            raise NotImplementedError
+
+    patterns = [path("api/v1/things/", ThingApi.as_view()), path("api/things/", ThingApi.as_view())]
+    generated = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
+
+    assert set(generated["paths"]["/api/v1/things/"]["post"]["responses"]) == {"201"}
+    assert {"400", "401", "429"} <= set(generated["paths"]["/api/things/"]["post"]["responses"])
