@@ -29,10 +29,11 @@ def _throttled(request, scope: str) -> bool:
 
 
 def _messages(exc: Exception) -> list[str]:
-    errors = getattr(exc, "errors", None) or getattr(exc, "detail", None)
+    """What to show for a refusal: each field's messages, else the error's own sentence."""
+    errors = exc.detail if isinstance(exc, ValidationError) else getattr(exc, "errors", None)
     if isinstance(errors, dict):
         return [str(message) for messages in errors.values() for message in messages]
-    return [getattr(exc, "detail", None) or str(exc)] if not isinstance(errors, list) else [str(m) for m in errors]
+    return [str(getattr(exc, "detail", exc))]
 
 
 def _page(request, *, title, messages=(), failed=False, form=None, token="", button="", status=200):
