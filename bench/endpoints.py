@@ -80,7 +80,7 @@ ENDPOINTS = [
         pool="access",
     ),
     # The same search over all 100 seeded routes in turn: what the search cache is worth when its hit rate is
-    # not the single route's near 100% (trackbase.rail.selectors.SEARCH_CACHE_SECONDS).
+    # not the single route's near 100% (RAIL_SEARCH_CACHE_SECONDS).
     Endpoint(
         "search-routes",
         "GET",

@@ -1,5 +1,6 @@
 """trackbase settings: one module, every value from the environment, embedded defaults that need only Python."""
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -11,7 +12,26 @@ from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "data"))).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _ensure_writable_directory(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        problem = "it is a file, not a folder"
+    except OSError as exc:
+        problem = exc.strerror or str(exc)
+    else:
+        if os.access(path, os.W_OK | os.X_OK):
+            return
+        problem = "not writable"
+    raise ImproperlyConfigured(
+        f"DATA_DIR={path} cannot be used ({problem}). Point DATA_DIR at a folder you can write to (it is created "
+        "if missing; unset it for ./data), and use the same DATA_DIR for `make run` and every manage.py command."
+    )
+
+
+_ensure_writable_directory(DATA_DIR)
 
 DEBUG = env_bool("DEBUG", False)
 DATABASE_URL = env_str("DATABASE_URL")
@@ -274,7 +294,25 @@ SPECTACULAR_SETTINGS = {
     },
     # `<id:...>` path ids (trackbase.core.routing.IdConverter).
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
+    # Swagger UI groups operations by these tags, in this order; an untagged operation gets its app's name.
+    "TAGS": [
+        {"name": "auth", "description": "Registration, sign-in, tokens, passwords, email verification."},
+        {"name": "profile", "description": "The signed-in user's own profile."},
+        {"name": "devices", "description": "The signed-in user's push devices (APNs, FCM, Web Push)."},
+        {"name": "notifications", "description": "One inbox for every tracker, and per-type channel settings."},
+        {"name": "realtime", "description": "Socket.IO presence (the protocol itself is in docs/realtime.md)."},
+        {"name": "rail", "description": "Trains, search, bookings, status events, favorites (seeds 000 and 001)."},
+        {"name": "admin", "description": "User management for administrators."},
+        {"name": "wellness", "description": "HuCares (seed 002) under /api/v1/, in its own envelope."},
+        {"name": "cylinders", "description": "Gas cylinder tracking (seed 004): inventory, scans, reports."},
+        {"name": "travel", "description": "Travel Time Tracker (seed 003): segments, sync, Schengen, import."},
+    ],
 }
+
+# --- Rail ---------------------------------------------------------------------------------------
+# Seconds a search page is served from the cache (0 turns it off): seat counts in search results may be
+# this old; booking never reads them (bench/README.md has the numbers).
+RAIL_SEARCH_CACHE_SECONDS = env_int("RAIL_SEARCH_CACHE_SECONDS", 2)
 
 # --- Request log (analytics store) --------------------------------------------------------------
 REQUEST_LOG_ENABLED = env_bool("REQUEST_LOG_ENABLED", True)
@@ -299,7 +337,10 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "trackbase <no-reply@trackbase.local>")
-FRONTEND_URL = env_str("FRONTEND_URL", "http://127.0.0.1:8000")
+# Where the links in account emails point: the frontend's /verify-email and /reset-password pages, or, with no
+# FRONTEND_URL, the minimal pages this server serves itself at PUBLIC_URL (its own address as users reach it).
+FRONTEND_URL = (env_str("FRONTEND_URL", "") or "").rstrip("/")
+PUBLIC_URL = (env_str("PUBLIC_URL", "") or f"http://127.0.0.1:{env_int('PORT', 8000)}").rstrip("/")
 
 # --- Push notifications (APNs, Web Push) ---------------------------------------------------------
 # A platform whose credentials are missing is not an error: its messages are marked SKIPPED, with the
@@ -344,9 +385,8 @@ STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves collected files from here 
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
-# Uploaded files (avatars) served by the app itself from MEDIA_ROOT: right for the embedded single process; turn it
-# off where a storage backend (S3) or the web server serves MEDIA_URL.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# Embedded (`make run`): the app serves uploads itself. In production a proxy or the storage (S3) serves them.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", EMBEDDED)
 # Uploaded and generated files (avatars, QR images, label sheets) live in MEDIA_ROOT, or in an S3 bucket when
 # S3_BUCKET is set (django-storages; any S3-compatible service through S3_ENDPOINT_URL). Without keys, boto3
 # finds credentials its usual way (AWS_* variables, an instance or task role).

@@ -7,9 +7,11 @@ from trackbase.core import views as core_views
 from trackbase.core.routing import with_slash_twins
 
 urlpatterns = [
+    path("", core_views.root, name="root"),
     path("health/", core_views.health, name="health"),
     path("ready/", core_views.ready, name="ready"),
     path("admin/", admin.site.urls),
+    re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", core_views.media, name="media"),
     # Every API route answers with and without its trailing slash (one rule, core/routing.py).
     *with_slash_twins(
         [
@@ -26,9 +28,6 @@ urlpatterns = [
         ]
     ),
 ]
-
-if settings.SERVE_MEDIA:
-    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", core_views.media_file))
 
 handler400 = core_views.bad_request
 handler403 = core_views.permission_denied

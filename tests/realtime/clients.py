@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import socketio
 
 NODE_DIR = Path(__file__).resolve().parent / "node"
@@ -113,19 +114,28 @@ def python_refusal(url: str, *, auth: dict | None, transports: list[str] | None 
 
 # --- Node ---------------------------------------------------------------------------------------------------
 class NodeMissing(Exception):
-    pass
+    """`node` or `npm` is not on PATH."""
+
+
+class NodeInstallFailed(Exception):
+    """Node is there but installing socket.io-client failed."""
+
+
+NODE_MISSING = (
+    "The Node client tests need `node` (18 or newer) and `npm` on PATH to install socket.io-client "
+    f"into {NODE_DIR}; install Node.js (e.g. `apt-get install nodejs npm`) to run them."
+)
 
 
 def ensure_node_client() -> None:
     """Install socket.io-client into tests/realtime/node from its lockfile unless it is there already."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node:
+        raise NodeMissing(NODE_MISSING)
     if (NODE_DIR / "node_modules" / "socket.io-client" / "package.json").is_file():
         return
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if not node or not npm:
-        raise NodeMissing(
-            "The Node client tests need `node` (18 or newer) and `npm` on PATH to install socket.io-client "
-            f"into {NODE_DIR}; install Node.js (e.g. `apt-get install nodejs npm`) and run the tests again."
-        )
+    if not npm:
+        raise NodeMissing(NODE_MISSING)
     # `npm ci` installs exactly the committed lockfile; `npm install` is the fallback when the lockfile is absent.
     command = ["ci"] if (NODE_DIR / "package-lock.json").is_file() else ["install"]
     result = subprocess.run(
@@ -138,7 +148,20 @@ def ensure_node_client() -> None:
         check=False,
     )
     if result.returncode != 0:
-        raise NodeMissing(f"`npm {command[0]}` in {NODE_DIR} failed:\n{result.stdout}\n{result.stderr}")
+        raise NodeInstallFailed(f"`npm {command[0]}` in {NODE_DIR} failed:\n{result.stdout}\n{result.stderr}")
+
+
+def node_client_ready(*, required: bool) -> None:
+    """Install the Node client, or skip its tests with the reason when Node is absent. `required` (CI=true) turns
+    the skip into a failure: CI must run them. A failed install is always a failure."""
+    try:
+        ensure_node_client()
+    except NodeMissing as exc:
+        if required:
+            pytest.fail(f"{exc} CI=true: the Node client tests are required here.", pytrace=False)
+        pytest.skip(f"Node client tests skipped: {exc} (On CI, CI=true makes them required.)")
+    except NodeInstallFailed as exc:
+        pytest.fail(str(exc), pytrace=False)
 
 
 class NodeClient:

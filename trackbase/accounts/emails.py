@@ -40,8 +40,14 @@ def password_reset_user(token: str, users) -> object | None:
     return user
 
 
+def _link(page: str, token: str) -> str:
+    """The frontend's page, or (no FRONTEND_URL) the one this server serves (trackbase/accounts/pages.py).
+    Tokens are URL-safe as they are (base64url, ':' and '.')."""
+    return f"{settings.FRONTEND_URL or settings.PUBLIC_URL}/{page}?token={token}"
+
+
 def verification_message(user, token: str) -> tuple[str, str]:
-    link = f"{settings.FRONTEND_URL}/verify-email?token={token}"
+    link = _link("verify-email", token)
     body = (
         f"Hello {user.name},\n\nConfirm your email address by opening this link:\n{link}\n\n"
         f"Or send this token to POST /api/auth/verify-email/.\nToken: {token}\n\n"
@@ -51,7 +57,7 @@ def verification_message(user, token: str) -> tuple[str, str]:
 
 
 def password_reset_message(user, token: str) -> tuple[str, str]:
-    link = f"{settings.FRONTEND_URL}/reset-password?token={token}"
+    link = _link("reset-password", token)
     minutes = settings.PASSWORD_RESET_TIMEOUT // 60
     body = (
         f"Hello {user.name},\n\nSomeone asked to reset the password of your account. To choose a new one, open:\n"

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from trackbase.accounts import admin_apis, apis
+from trackbase.accounts import admin_apis, apis, pages
 from trackbase.accounts.devices import apis as device_apis
 
 urlpatterns = [
+    # The pages account emails link to when no FRONTEND_URL is configured.
+    path("verify-email", pages.verify_email, name="page-verify-email"),
+    path("reset-password", pages.reset_password, name="page-reset-password"),
     path("api/auth/register/", apis.RegisterApi.as_view(), name="auth-register"),
     path("api/auth/login/", apis.LoginApi.as_view(), name="auth-login"),
     path("api/auth/logout/", apis.LogoutApi.as_view(), name="auth-logout"),

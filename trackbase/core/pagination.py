@@ -20,7 +20,7 @@ _INTEGER = re.compile(r"-?[0-9]{1,18}")
 def parse_bounded_int(params, name: str, *, default: int, minimum: int, maximum: int) -> int:
     """Read an integer query parameter; out-of-range or non-numeric values are a 400, not a silent default."""
     raw = params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     if not _INTEGER.fullmatch(raw) or not minimum <= int(raw) <= maximum:
         raise ValidationError({name: [f"Must be an integer between {minimum} and {maximum}."]})

@@ -2,18 +2,21 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import SuspiciousFileOperation
 from django.db import connections
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.views.defaults import bad_request as default_bad_request
 from django.views.defaults import page_not_found, server_error
 from django.views.defaults import permission_denied as default_permission_denied
-from django.views.static import serve
+from django.views.static import serve as serve_file
 
 from trackbase.core.errors import INTERNAL_ERROR_DETAIL, problem_response
 
 logger = logging.getLogger(__name__)
 API_PREFIXES = ("/api/", "/me/")
 NO_ENDPOINT_DETAIL = "No endpoint matches this path."
+ROOT_MESSAGE = "trackbase API. Start at the docs (Swagger UI) or fetch the OpenAPI schema."
+ROOT_LINKS = {"docs": "/api/docs/", "schema": "/api/schema/", "health": "/health/", "ready": "/ready/"}
 
 
 def is_api_path(path: str) -> bool:
@@ -43,6 +46,22 @@ def server_failure(request):
     if is_api_path(request.path):
         return problem_response(500, "INTERNAL_ERROR", INTERNAL_ERROR_DETAIL)
     return server_error(request)
+
+
+def root(request):
+    """`GET /`: this server has no web pages; say where the API and its documentation are."""
+    links = {name: request.build_absolute_uri(path) for name, path in ROOT_LINKS.items()}
+    return JsonResponse({"name": "trackbase", "message": ROOT_MESSAGE, **links})
+
+
+def media(request, path: str):
+    """Uploaded files (avatars) under `make run` (SERVE_MEDIA); in production the proxy or the storage serves them."""
+    if not settings.SERVE_MEDIA:
+        raise Http404()
+    try:
+        return serve_file(request, path, document_root=settings.MEDIA_ROOT)
+    except SuspiciousFileOperation:  # a path that climbs out of MEDIA_ROOT
+        raise Http404() from None
 
 
 def health(request):
@@ -111,8 +130,3 @@ def ready(request):
     ok = all(value == "ok" for value in results.values())
     body = {"status": "ok" if ok else "unavailable", "checks": results, "scheduler": _scheduler_status()}
     return JsonResponse(body, status=200 if ok else 503)
-
-
-def media_file(request, path: str):
-    """An uploaded file from MEDIA_ROOT (read per request, so tests and settings changes see the current root)."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -1,12 +1,12 @@
 """Seed 000's inbox: `/me/notifications...` (also under `/api/me/...`); seed 003's notification settings."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from trackbase.core.inputs import validated
+from trackbase.core.inputs import QueryBoolean, validated
 from trackbase.core.pagination import PAGE_PARAMETERS, page_of, paginate
 from trackbase.notifications import preferences, selectors, services
 from trackbase.notifications.models import Notification
@@ -16,6 +16,7 @@ UNKNOWN_FIELD = "Unknown field: {}. Allowed: {}."
 NOT_A_BOOLEAN = "Must be true or false."
 BAD_TYPE_NAME = "Notification types are UPPER_SNAKE_CASE names of at most 50 characters, e.g. TRAIN_DELAY."
 TOO_MANY_TYPES = f"At most {preferences.MAX_TYPES} types."
+NOTIFICATIONS = ["notifications"]
 
 
 class NotificationOutput(serializers.ModelSerializer):
@@ -27,12 +28,13 @@ class NotificationOutput(serializers.ModelSerializer):
 
 class NotificationListApi(APIView):
     class FilterSerializer(serializers.Serializer):
-        unread = serializers.BooleanField(required=False, default=False)
+        unread = QueryBoolean(required=False, default=False, help_text="Only the unread ones.")
 
     @extend_schema(
-        parameters=[OpenApiParameter("unread", bool), *PAGE_PARAMETERS],
+        parameters=[FilterSerializer, *PAGE_PARAMETERS],
         responses={200: page_of(NotificationOutput)},
         summary="The caller's notifications, newest first",
+        tags=NOTIFICATIONS,
     )
     def get(self, request):
         unread_only = validated(self.FilterSerializer, request.query_params)["unread"]
@@ -41,14 +43,16 @@ class NotificationListApi(APIView):
 
 
 class NotificationDetailApi(APIView):
-    @extend_schema(responses={204: None}, summary="Delete one of the caller's notifications")
+    @extend_schema(responses={204: None}, summary="Delete one of the caller's notifications", tags=NOTIFICATIONS)
     def delete(self, request, notification_id: int):
         services.notification_delete(user=request.user, notification_id=notification_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class NotificationReadApi(APIView):
-    @extend_schema(request=None, responses={200: NotificationOutput}, summary="Mark a notification read")
+    @extend_schema(
+        request=None, responses={200: NotificationOutput}, summary="Mark a notification read", tags=NOTIFICATIONS
+    )
     def post(self, request, notification_id: int):
         notification = services.notification_mark_read(user=request.user, notification_id=notification_id)
         return Response(NotificationOutput(notification).data)
@@ -59,6 +63,7 @@ class NotificationReadAllApi(APIView):
         request=None,
         responses={200: inline_serializer("MarkedRead", {"marked_read": serializers.IntegerField()})},
         summary="Mark every notification read",
+        tags=NOTIFICATIONS,
     )
     def post(self, request):
         return Response({"marked_read": services.notifications_mark_all_read(user=request.user)})
@@ -68,6 +73,7 @@ class NotificationUnreadCountApi(APIView):
     @extend_schema(
         responses={200: inline_serializer("UnreadCount", {"unread_count": serializers.IntegerField()})},
         summary="How many notifications are unread",
+        tags=NOTIFICATIONS,
     )
     def get(self, request):
         return Response({"unread_count": selectors.notification_unread_count(user=request.user)})
@@ -85,6 +91,8 @@ class StrictBooleanField(serializers.BooleanField):
 class StrictSerializer(serializers.Serializer):
     """Rejects keys it does not declare instead of dropping them: a misspelt channel must not pass as saved."""
 
+    schema_extra = {"additionalProperties": False}
+
     def to_internal_value(self, data):
         if isinstance(data, dict) and (unknown := sorted(set(data) - set(self.fields))):
             allowed = ", ".join(self.fields)
@@ -93,15 +101,34 @@ class StrictSerializer(serializers.Serializer):
 
 
 class ChannelsSerializer(StrictSerializer):
+    """Channels a notification goes out on; a missing channel is on."""
+
     in_app = StrictBooleanField(required=False, help_text="Show it in the inbox and unread count.")
     realtime = StrictBooleanField(required=False, help_text="Send it to open Socket.IO connections.")
     push = StrictBooleanField(required=False, help_text="Send it to the user's push devices.")
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "patternProperties": {f"^{preferences.TYPE_NAME.pattern}$": {"$ref": "#/components/schemas/ChannelsRequest"}},
+        "additionalProperties": False,
+        "maxProperties": preferences.MAX_TYPES,
+    },
+    component_name=None,
+)
+class TypesField(serializers.DictField):
+    pass
+
+
 class NotificationSettingsSerializer(StrictSerializer):
+    """The whole settings document: `default` channels and per-type overrides (unknown keys are refused)."""
+
     default = ChannelsSerializer(required=False, help_text="Every type; a missing channel is on.")
-    types = serializers.DictField(
-        child=ChannelsSerializer(), required=False, help_text="Per-type overrides of `default`, keyed by type."
+    types = TypesField(
+        child=ChannelsSerializer(),
+        required=False,
+        help_text="Per-type overrides of `default`, keyed by type (UPPER_SNAKE_CASE, e.g. TRAIN_DELAY).",
     )
 
     def validate_types(self, types: dict) -> dict:
@@ -118,7 +145,9 @@ class NotificationSettingsOutput(serializers.Serializer):
 
 
 class NotificationSettingsApi(APIView):
-    @extend_schema(responses={200: NotificationSettingsOutput}, summary="The caller's notification channels")
+    @extend_schema(
+        responses={200: NotificationSettingsOutput}, summary="The caller's notification channels", tags=NOTIFICATIONS
+    )
     def get(self, request):
         return Response(selectors.notification_preferences_get(user=request.user))
 
@@ -126,6 +155,7 @@ class NotificationSettingsApi(APIView):
         request=NotificationSettingsSerializer,
         responses={200: NotificationSettingsOutput},
         summary="Replace the caller's notification channels",
+        tags=NOTIFICATIONS,
         description="Channels are `in_app`, `realtime` and `push`. A channel is on for a type when "
         "`types[type][channel]` says so, else when `default[channel]` does, else it is on.",
     )
@@ -144,6 +174,7 @@ class WebPushKeyApi(APIView):
     @extend_schema(
         responses={200: inline_serializer("WebPushKey", {"public_key": serializers.CharField(allow_null=True)})},
         summary="The VAPID public key browsers subscribe with (null when Web Push is not configured)",
+        tags=NOTIFICATIONS,
     )
     def get(self, request):
         return Response({"public_key": vapid_public_key()})

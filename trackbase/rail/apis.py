@@ -1,6 +1,6 @@
 """IRCTC endpoints (seed 001): trains, search, bookings, status events, top routes."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -9,7 +9,13 @@ from rest_framework.views import APIView
 from trackbase.accounts.permissions import IsAdmin
 from trackbase.core.idempotency import idempotent
 from trackbase.core.inputs import validated
-from trackbase.core.pagination import PAGE_PARAMETERS, page_of, page_parameters, paginate, parse_bounded_int
+from trackbase.core.pagination import (
+    PAGE_PARAMETERS,
+    page_of,
+    page_parameters,
+    paginate,
+    parse_bounded_int,
+)
 from trackbase.core.schema import problems
 from trackbase.rail import rules, selectors, services
 from trackbase.rail.models import TrainEventType, TrainStatus
@@ -17,6 +23,7 @@ from trackbase.rail.serializers import BookingOutput, TrainOutput
 
 SEARCH_DEFAULT_LIMIT, SEARCH_MAX_LIMIT = 10, 50
 TOP_ROUTES_MAX_DAYS, TOP_ROUTES_MAX_LIMIT = 3650, 100
+ONE_TRAIN_REFERENCE = "Give either train_id or train_number."
 TRAIN_NUMBER = serializers.RegexField(r"^[A-Za-z0-9-]{1,10}$", help_text="1-10 letters, digits or dashes.")
 
 
@@ -163,21 +170,63 @@ class TrainEventApi(APIView):
         return Response(self.OutputSerializer(event).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": rules.MAX_SEATS_PER_BOOKING})
+class SeatsField(serializers.IntegerField):
+    """Documented as the service's rule; checked by the service (SEAT_LIMIT_EXCEEDED), so a client gets that
+    code for 0 or 7 seats. This field's own bound only rejects absurd numbers."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=-(2**31), max_value=2**31, **kwargs)
+
+
 class BookingCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
-        train_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-        # The seat limit is the service's rule (SEAT_LIMIT_EXCEEDED); this bound only rejects absurd numbers.
-        seats = serializers.IntegerField(min_value=-(2**31), max_value=2**31)
+        train_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+        train_number = serializers.RegexField(
+            r"^[A-Za-z0-9-]{1,10}$", required=False, help_text="Instead of train_id: the train's number."
+        )
+        seats = SeatsField()
+
+        def to_internal_value(self, data):
+            # Checked with the fields, not after them: a body missing both names the train as well as the seats.
+            both_or_neither = isinstance(data, dict) and ("train_id" in data) == ("train_number" in data)
+            errors = {"train_id": [ONE_TRAIN_REFERENCE]} if both_or_neither else {}
+            try:
+                attrs = super().to_internal_value(data)
+            except serializers.ValidationError as exc:
+                raise serializers.ValidationError(errors | exc.detail) from None
+            if errors:
+                raise serializers.ValidationError(errors)
+            return attrs
+
+    # For the schema: the body names its train one way or the other (InputSerializer checks the same).
+    class ByTrainIdSerializer(InputSerializer):
+        schema_extra = {"required": ["train_id", "seats"]}
+        train_number = None
+
+    class ByTrainNumberSerializer(InputSerializer):
+        schema_extra = {"required": ["train_number", "seats"]}
+        train_id = None
 
     @extend_schema(
         tags=["rail"],
-        request=InputSerializer,
+        request=PolymorphicProxySerializer(
+            component_name="Booking",
+            serializers=[ByTrainIdSerializer, ByTrainNumberSerializer],
+            resource_type_field_name=None,
+        ),
         responses={201: BookingOutput, **problems(400, 401, 404, 409, 422, 429)},
         summary="Book seats (Idempotency-Key honoured)",
     )
     @idempotent
     def post(self, request):
-        booking = services.booking_create(user=request.user, **validated(self.InputSerializer, request.data))
+        data = validated(self.InputSerializer, request.data)
+        if "train_number" in data:
+            train = selectors.train_get(train_number=rules.train_number_key(data.pop("train_number")))
+            if train is None:
+                raise services.TrainNotFound()
+            data["train_id"] = train.pk
+        booking = services.booking_create(user=request.user, **data)
         return Response(BookingOutput(booking).data, status=status.HTTP_201_CREATED)
 
 

@@ -16,16 +16,13 @@ from trackbase.rail.models import Booking, Favorite, Train
 from trackbase.rail.serializers import TRAIN_OUTPUT_FIELDS
 
 SEARCH_ROUTE = "api/trains/search/"
-# How long a search page is served from the cache (settings.RAIL_SEARCH_CACHE_SECONDS overrides; 0 turns it
-# off). Seat counts and statuses in search results may be this many seconds old; booking never reads them,
-# it takes seats with a conditional UPDATE on the train row. bench/README.md has the numbers.
-SEARCH_CACHE_SECONDS = 2
 
 
 class RouteTrains:
     """The trains from one station to another, by departure then id, as `paginate` reads rows: a slice is one
-    page, kept in the cache for a few seconds (SEARCH_CACHE_SECONDS) together with the route's count, so a
-    repeated search costs no query at all. Rows are `.values()` dicts of TRAIN_OUTPUT_FIELDS."""
+    page, kept in the cache for settings.RAIL_SEARCH_CACHE_SECONDS together with the route's count, so a
+    repeated search costs no query at all. Rows are `.values()` dicts of TRAIN_OUTPUT_FIELDS. Seat counts and
+    statuses may be that old; booking never reads them (a conditional UPDATE on the train row decides)."""
 
     def __init__(self, *, source: str, destination: str):
         self.source_key, self.destination_key = rules.station_key(source), rules.station_key(destination)
@@ -33,7 +30,7 @@ class RouteTrains:
 
     def __getitem__(self, window: slice) -> list[dict]:
         offset, limit = window.start, window.stop - window.start
-        seconds = getattr(settings, "RAIL_SEARCH_CACHE_SECONDS", SEARCH_CACHE_SECONDS)
+        seconds = settings.RAIL_SEARCH_CACHE_SECONDS
         if seconds <= 0:
             self._total, page = self._page(limit, offset)
             return page
@@ -66,7 +63,7 @@ class RouteTrains:
 
 def train_search(*, source: str, destination: str) -> RouteTrains:
     """Trains from source to destination (case- and space-insensitive), for `paginate`; pages may be up to
-    SEARCH_CACHE_SECONDS old."""
+    settings.RAIL_SEARCH_CACHE_SECONDS old."""
     return RouteTrains(source=source, destination=destination)
 
 

@@ -1,7 +1,9 @@
 """`/api/devices/`: the caller's push devices (APNs, FCM, Web Push)."""
 
+import re
+
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,10 +13,12 @@ from trackbase.accounts.devices import services as device_services
 from trackbase.accounts.devices.models import Device, Platform
 from trackbase.core.inputs import validated
 from trackbase.core.pagination import PAGE_PARAMETERS, page_of, paginate
+from trackbase.core.schema import problems
 
 TOKEN_REQUIRED = "This platform needs a token."
 SUBSCRIPTION_REQUIRED = "A web device is registered with its Web Push subscription: {endpoint, keys: {p256dh, auth}}."
 SUBSCRIPTION_NOT_ALLOWED = "Only web devices have a subscription."
+DEVICES = ["devices"]
 WEB_TOKEN_MISMATCH = "A web device's token is its subscription endpoint; leave it out or send the same URL."
 
 
@@ -35,6 +39,62 @@ class WebPushSubscriptionInput(serializers.Serializer):
 
     endpoint = serializers.CharField(max_length=push_targets.MAX_ENDPOINT_LENGTH)
     keys = WebPushKeysInput()
+
+
+# The registration body per platform, for the schema: the rules of push_targets as patterns. (The view
+# validates with DeviceListApi.RegisterSerializer, which applies those rules themselves.)
+APNS_TOKEN = r"^[\s<>]*(?:[0-9A-Fa-f][\s<>]*){64,200}$"  # hex; `<abcd 1234>` (NSData's description) is accepted
+FCM_TOKEN = r"^[A-Za-z0-9_\-:.]{20,1024}$"
+P256DH = r"^[A-Za-z0-9_-]{87}=?$"  # 65 bytes, URL-safe base64
+AUTH_SECRET = r"^[A-Za-z0-9_-]{22}={0,2}$"  # 16 bytes, URL-safe base64
+
+
+def _endpoint_pattern() -> str:
+    hosts = "|".join(re.escape(host.lower()) for host in settings.WEB_PUSH_ALLOWED_HOSTS)
+    return rf"^https://(?:[a-z0-9-]+\.)*(?:{hosts})(?:/[A-Za-z0-9._~:/@!$&'()*+,;=%-]*)?$"
+
+
+def _platform(value: str) -> serializers.ChoiceField:
+    return serializers.ChoiceField(choices=[value])
+
+
+class IosDeviceInput(serializers.Serializer):
+    platform = _platform(Platform.IOS)
+    token = serializers.RegexField(APNS_TOKEN, max_length=4096, help_text="APNs device token (hex).")
+    name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+class AndroidDeviceInput(serializers.Serializer):
+    platform = _platform(Platform.ANDROID)
+    token = serializers.RegexField(FCM_TOKEN, help_text="FCM registration token.")
+    name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+class WebPushKeysSchema(serializers.Serializer):
+    p256dh = serializers.RegexField(P256DH, help_text="The browser's P-256 public key (65 bytes), URL-safe base64.")
+    auth = serializers.RegexField(AUTH_SECRET, help_text="The 16-byte auth secret, URL-safe base64.")
+
+
+class WebPushSubscriptionSchema(serializers.Serializer):
+    endpoint = serializers.RegexField(
+        _endpoint_pattern(),
+        max_length=push_targets.MAX_ENDPOINT_LENGTH,
+        help_text="https URL on a known Web Push service (WEB_PUSH_ALLOWED_HOSTS).",
+    )
+    keys = WebPushKeysSchema()
+
+
+class WebDeviceInput(serializers.Serializer):
+    platform = _platform(Platform.WEB)
+    subscription = WebPushSubscriptionSchema(help_text="`PushSubscription.toJSON()`; its endpoint becomes the token.")
+    name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+DEVICE_REGISTRATION = PolymorphicProxySerializer(
+    component_name="DeviceRegistration",
+    serializers=[IosDeviceInput, AndroidDeviceInput, WebDeviceInput],
+    resource_type_field_name=None,
+)
 
 
 class DeviceListApi(APIView):
@@ -65,17 +125,26 @@ class DeviceListApi(APIView):
     class UnregisterSerializer(serializers.Serializer):
         token = serializers.CharField(max_length=4096, help_text="The token (a web device: its endpoint).")
 
+    TOKEN_PARAMETER = OpenApiParameter(
+        "token",
+        {"type": "string", "minLength": 1, "maxLength": 4096},
+        required=True,
+        description="The token (a web device: its endpoint). Also accepted as the JSON body `{token}`.",
+    )
+
     @extend_schema(
         parameters=PAGE_PARAMETERS,
         responses={200: page_of(DeviceOutput)},
         summary="The caller's active push devices",
+        tags=DEVICES,
     )
     def get(self, request):
         return paginate(request, device_services.device_list(user=request.user), serializer=DeviceOutput)
 
     @extend_schema(
-        request=RegisterSerializer,
+        request=DEVICE_REGISTRATION,
         responses={201: DeviceOutput, 200: DeviceOutput},
+        tags=DEVICES,
         summary="Register a push device (201; 200 when the caller had it already)",
         description="iOS and Android send `token`; web sends `subscription` (`PushSubscription.toJSON()`), whose "
         "endpoint becomes the token. A token belongs to whoever registered it last.",
@@ -89,8 +158,9 @@ class DeviceListApi(APIView):
         )
 
     @extend_schema(
-        parameters=[OpenApiParameter("token", str, description="The token, when not sent as the JSON body {token}.")],
-        responses={204: None},
+        parameters=[TOKEN_PARAMETER],
+        responses={204: None, **problems(404)},
+        tags=DEVICES,
         summary="Unregister one of the caller's devices by token",
         description='Send the token as the JSON body `{"token": ...}` or as the `token` query parameter.',
     )

@@ -161,9 +161,16 @@ def test_it_refuses_an_avatar_that_is_not_an_image(owner, update, upload):
     assert not owner.avatar
 
 
+@pytest.mark.parametrize("data", [None, {}, {"unknown": "field"}], ids=["no-body", "empty-object", "unknown-only"])
+def test_it_rejects_an_update_that_changes_nothing(owner, update, data):
+    body = assert_problem(update(data), 400, "VALIDATION_ERROR")
+
+    assert body["errors"] == {"non_field_errors": ["Send at least one field to change."]}
+
+
 def test_it_leaves_notification_preferences_to_their_own_endpoint(owner, update):
     # /api/notifications/settings/ validates their shape; the profile must not bypass it.
-    response = update({"notification_preferences": {"push": False}})
+    response = update({"notification_preferences": {"push": False}, "first_name": "Olga"})
 
     assert response.status_code == 200, response.content
     owner.refresh_from_db()

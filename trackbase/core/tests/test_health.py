@@ -42,3 +42,11 @@ def test_it_names_the_failing_dependency(api):
     assert body["status"] == "unavailable"
     assert body["checks"]["cache"] == "unavailable"
     assert body["checks"]["database"] == "ok"
+
+
+def test_the_root_points_to_the_api_docs(api):
+    response = api.get("/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["docs"] == "http://testserver/api/docs/"
+    assert response.json()["schema"] == "http://testserver/api/schema/"

@@ -46,5 +46,7 @@ def test_it_accepts_only_plain_digits(raw):
         parse_bounded_int(QueryDict(f"n={raw}"), "n", default=1, minimum=0, maximum=10**30)
 
 
-def test_it_uses_the_default_for_an_empty_value():
-    assert parse_bounded_int(QueryDict("n="), "n", default=4, minimum=0, maximum=9) == 4
+def test_it_rejects_an_empty_value():
+    # `?limit=` is not "the default": the schema says an integer, and an empty value is not one.
+    with pytest.raises(ValidationError):
+        parse_bounded_int(QueryDict("n="), "n", default=4, minimum=0, maximum=9)

@@ -1,0 +1,131 @@
+"""The OpenAPI schema as generated clients read it: pages as pages, every error response documented with the
+problem shape, operations tagged by domain, the server's limits stated."""
+
+import pytest
+from django.conf import settings
+from drf_spectacular.generators import SchemaGenerator
+
+PAGE_FIELDS = {"total", "limit", "offset", "results"}
+METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def operations(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method in METHODS:
+                yield f"{method.upper()} {path}", operation
+
+
+def component(schema, ref: str) -> dict:
+    return schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+
+
+def test_every_operation_documents_its_errors_as_problems(schema):
+    undocumented = []
+    for label, operation in operations(schema):
+        errors = {status: response for status, response in operation["responses"].items() if status >= "400"}
+        if not errors or any(list(r.get("content", {})) != ["application/problem+json"] for r in errors.values()):
+            undocumented.append(label)
+    assert not undocumented
+
+
+def test_operations_that_need_credentials_document_401_and_throttled_ones_429(schema):
+    for label, operation in operations(schema):
+        needs_credentials = {} not in operation.get("security", [{}])
+        if needs_credentials:
+            assert "401" in operation["responses"], label
+        assert "429" in operation["responses"], label
+
+
+def test_operations_on_a_resource_document_404(schema):
+    for label, operation in operations(schema):
+        if "{" in label:
+            assert "404" in operation["responses"], label
+
+
+def test_admin_operations_document_403(schema):
+    for label, operation in operations(schema):
+        if label.split(" ")[1].startswith("/api/admin/") or label == "POST /api/trains/":
+            assert "403" in operation["responses"], label
+
+
+def test_every_operation_has_one_domain_tag(schema):
+    known = {tag["name"] for tag in settings.SPECTACULAR_SETTINGS["TAGS"]}
+    tags = {label: operation.get("tags") for label, operation in operations(schema)}
+    assert {label: tag for label, tag in tags.items() if len(tag or []) != 1 or tag[0] not in known} == {}
+
+
+def test_every_list_is_documented_as_the_page_it_answers_with(schema):
+    lists = {
+        "GET /api/admin/users/",
+        "GET /api/devices/",
+        "GET /me/notifications",
+        "GET /api/trains/",
+        "GET /api/bookings/my/",
+        "GET /api/trains/search/",
+    }
+    for label, operation in operations(schema):
+        if label in lists:
+            ok = operation["responses"]["200"]["content"]["application/json"]["schema"]
+            assert set(component(schema, ok["$ref"])["properties"]) == PAGE_FIELDS, label
+            limit = next(p for p in operation["parameters"] if p["name"] == "limit")["schema"]
+            assert (limit["minimum"], limit["maximum"]) in ((1, 100), (1, 50)), label
+            assert operation["operationId"].endswith("_list"), label
+
+
+def test_the_limits_the_server_enforces_are_in_the_schema(schema):
+    components = schema["components"]["schemas"]
+    register = components["RegisterInputRequest"]["properties"]
+    assert (register["password"]["minLength"], register["password"]["maxLength"]) == (8, 128)
+    assert register["username"]["pattern"] == "^[A-Za-z0-9_.@+-]{3,150}$"
+    profile = components["ProfileInputRequest"]
+    assert profile["minProperties"] == 1
+    time_zones = component(schema, profile["properties"]["timezone"]["allOf"][0]["$ref"])
+    assert "Europe/Berlin" in time_zones["enum"]
+    assert components["NotificationSettingsRequest"]["additionalProperties"] is False
+    device = components["DeviceRegistrationRequest"]
+    assert len(device["oneOf"]) == 3
+    users = next(op for label, op in operations(schema) if label == "GET /api/admin/users/")
+    search = next(p for p in users["parameters"] if p["name"] == "search")["schema"]
+    assert (search["minLength"], search["maxLength"]) == (1, 100)
+
+
+def test_profile_updates_need_a_body(schema):
+    profile = schema["paths"]["/api/profile/"]
+    assert profile["put"]["requestBody"]["required"] is True
+    assert profile["patch"]["requestBody"]["required"] is True
+
+
+def test_bodies_are_json_except_uploads(schema):
+    for label, operation in operations(schema):
+        media_types = set(operation.get("requestBody", {}).get("content", {}))
+        expected = (
+            {"application/json", "multipart/form-data"} if label.endswith("/api/profile/") else {"application/json"}
+        )
+        assert media_types <= expected, label
+
+
+def test_the_envelope_contract_under_api_v1_gets_no_problem_responses():
+    from django.urls import path
+    from drf_spectacular.utils import extend_schema
+    from rest_framework import serializers
+    from rest_framework.views import APIView
+
+    class Thing(serializers.Serializer):
+        name = serializers.CharField()
+
+    class ThingApi(APIView):
+        @extend_schema(request=Thing, responses={201: Thing})
+        def post(self, request):
+            raise NotImplementedError
+
+    patterns = [path("api/v1/things/", ThingApi.as_view()), path("api/things/", ThingApi.as_view())]
+    generated = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
+
+    assert set(generated["paths"]["/api/v1/things/"]["post"]["responses"]) == {"201"}
+    assert {"400", "401", "429"} <= set(generated["paths"]["/api/things/"]["post"]["responses"])
