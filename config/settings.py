@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "trackbase.realtime",
     "trackbase.notifications",
     "trackbase.rail",
+    "trackbase.travel",
 ]
 
 MIDDLEWARE = [
