@@ -228,8 +228,6 @@ REST_FRAMEWORK = {
         "trackbase.core.throttles.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": THROTTLE_RATES,
-    "DEFAULT_PAGINATION_CLASS": "trackbase.core.pagination.LimitOffsetPagination",
-    "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "trackbase.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "trackbase.core.errors.problem_exception_handler",
@@ -247,6 +245,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # `<id:...>` path ids (trackbase.core.routing.IdConverter).
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
 }
 
 # --- Request log (analytics store) --------------------------------------------------------------

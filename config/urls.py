@@ -4,22 +4,26 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from trackbase.core import views as core_views
+from trackbase.core.routing import with_slash_twins
 
 urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("ready/", core_views.ready, name="ready"),
     path("admin/", admin.site.urls),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("", include("trackbase.accounts.urls")),
-    path("", include("trackbase.analytics.urls")),
-    path("", include("trackbase.realtime.urls")),
-    path("", include("trackbase.notifications.urls")),
-    path("", include("trackbase.rail.urls")),
+    # Every API route answers with and without its trailing slash (one rule, core/routing.py).
+    *with_slash_twins(
+        [
+            path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+            path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+            path("", include("trackbase.accounts.urls")),
+            path("", include("trackbase.analytics.urls")),
+            path("", include("trackbase.realtime.urls")),
+            path("", include("trackbase.notifications.urls")),
+            path("", include("trackbase.rail.urls")),
+            *([path("", include("bench.urls"))] if settings.BENCH_ENDPOINTS else []),
+        ]
+    ),
 ]
-
-if settings.BENCH_ENDPOINTS:
-    urlpatterns.append(path("", include("bench.urls")))
 
 handler400 = core_views.bad_request
 handler403 = core_views.permission_denied

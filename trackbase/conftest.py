@@ -3,11 +3,10 @@
 import uuid
 
 import pytest
-from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from trackbase.accounts.models import Role
 from trackbase.accounts.tests.factories import UserFactory
+from trackbase.core.testing import client_for, frozen_clock  # noqa: F401  (a fixture for every app)
 
 # Argon2 costs ~0.3 s a hash by design and every persona hashes a password; tests that check the
 # production hasher set PASSWORD_HASHERS back themselves.
@@ -47,14 +46,6 @@ def worker(db):
 @pytest.fixture
 def admin_user(db):
     return UserFactory(username="admin", role=Role.ADMIN, is_staff=True)
-
-
-def client_for(user=None) -> APIClient:
-    """A client signed in the way real clients are: a Bearer access token."""
-    client = APIClient()
-    if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
-    return client
 
 
 @pytest.fixture

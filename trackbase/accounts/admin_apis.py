@@ -11,7 +11,7 @@ from trackbase.accounts.models import Role, User
 from trackbase.accounts.permissions import IsAdmin
 from trackbase.accounts.serializers import UserOutput
 from trackbase.core.inputs import validated
-from trackbase.core.pagination import LimitOffsetPagination
+from trackbase.core.pagination import PAGE_PARAMETERS, page_of, paginate
 
 
 class AdminAPIView(APIView):
@@ -29,17 +29,14 @@ class UserListApi(AdminAPIView):
             OpenApiParameter("role", enum=Role.values),
             OpenApiParameter("is_active", bool),
             OpenApiParameter("search", str),
-            OpenApiParameter("limit", int),
-            OpenApiParameter("offset", int),
+            *PAGE_PARAMETERS,
         ],
-        responses={200: UserOutput(many=True)},
+        responses={200: page_of(UserOutput)},
         summary="List users (admin)",
     )
     def get(self, request):
         users = selectors.user_list(**validated(self.FilterSerializer, request.query_params))
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(users, request, view=self)
-        return paginator.get_paginated_response(UserOutput(page, many=True, context={"request": request}).data)
+        return paginate(request, users, serializer=UserOutput, context={"request": request})
 
 
 class UserDetailApi(AdminAPIView):

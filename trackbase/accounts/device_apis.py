@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from trackbase.accounts import device_services, push_targets
 from trackbase.accounts.devices import Device, Platform
 from trackbase.core.inputs import validated
-from trackbase.core.pagination import LimitOffsetPagination
+from trackbase.core.pagination import PAGE_PARAMETERS, page_of, paginate
 
 TOKEN_REQUIRED = "This platform needs a token."
 SUBSCRIPTION_REQUIRED = "A web device is registered with its Web Push subscription: {endpoint, keys: {p256dh, auth}}."
@@ -65,14 +65,12 @@ class DeviceListApi(APIView):
         token = serializers.CharField(max_length=4096, help_text="The token (a web device: its endpoint).")
 
     @extend_schema(
-        parameters=[OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
-        responses={200: DeviceOutput(many=True)},
+        parameters=PAGE_PARAMETERS,
+        responses={200: page_of(DeviceOutput)},
         summary="The caller's active push devices",
     )
     def get(self, request):
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(device_services.device_list(user=request.user), request, view=self)
-        return paginator.get_paginated_response(DeviceOutput(page, many=True).data)
+        return paginate(request, device_services.device_list(user=request.user), serializer=DeviceOutput)
 
     @extend_schema(
         request=RegisterSerializer,

@@ -8,13 +8,12 @@ from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
 from trackbase.accounts import emails
 from trackbase.accounts.models import Role, User
 from trackbase.accounts.tasks import send_email
 from trackbase.accounts.tokens import tokens_revoke_all
-from trackbase.core.errors import DomainError
+from trackbase.core.errors import DomainError, ValidationFailed
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
 USERNAME_RULE = "3-150 characters: letters, digits and _ . @ + -"
@@ -103,7 +102,7 @@ def profile_update(*, user: User, **fields) -> User:
     if "username" in fields:
         _validate_username(fields["username"])
     if "timezone" in fields and fields["timezone"] not in zoneinfo.available_timezones():
-        raise ValidationError({"timezone": ["Unknown time zone; use an IANA name such as Europe/Berlin."]})
+        raise ValidationFailed(errors={"timezone": ["Unknown time zone; use an IANA name such as Europe/Berlin."]})
     email_changed = "email" in fields and fields["email"] != user.email
     if (
         email_changed
@@ -164,7 +163,7 @@ def password_reset_confirm(*, token: str, new_password: str) -> User:
 
 def password_change(*, user: User, current_password: str, new_password: str) -> User:
     if not user.check_password(current_password):
-        raise ValidationError({"current_password": ["The current password is incorrect."]})
+        raise ValidationFailed(errors={"current_password": ["The current password is incorrect."]})
     _set_password(user=user, password=new_password, field="new_password")
     return user
 
@@ -207,17 +206,17 @@ def _validate_password(password: str, user: User, *, field: str = "password") ->
     try:
         password_validation.validate_password(password, user)
     except DjangoValidationError as exc:
-        raise ValidationError({field: list(exc.messages)}) from None
+        raise ValidationFailed(errors={field: list(exc.messages)}) from None
 
 
 def _validate_username(username: str) -> None:
     if not USERNAME_PATTERN.match(username or ""):
-        raise ValidationError({"username": [f"Invalid username: {USERNAME_RULE}."]})
+        raise ValidationFailed(errors={"username": [f"Invalid username: {USERNAME_RULE}."]})
 
 
 def _username_from_email(email: str | None) -> str:
     if not email:
-        raise ValidationError({"username": ["Give a username or an email address."]})
+        raise ValidationFailed(errors={"username": ["Give a username or an email address."]})
     base = re.sub(r"[^A-Za-z0-9_.+-]", "", email.split("@")[0])[:30] or "user"
     base = base if len(base) >= 3 else f"{base}_user"
     candidate = base

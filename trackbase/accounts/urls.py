@@ -1,15 +1,11 @@
 from django.urls import path
 
 from trackbase.accounts import admin_apis, apis, device_apis
-from trackbase.core.routing import optional_slash
-
-# Seed 004's scanner app calls /api/auth/login, /register and /logout without the slash.
-
 
 urlpatterns = [
-    *optional_slash("api/auth/register/", apis.RegisterApi, "auth-register"),
-    *optional_slash("api/auth/login/", apis.LoginApi, "auth-login"),
-    *optional_slash("api/auth/logout/", apis.LogoutApi, "auth-logout"),
+    path("api/auth/register/", apis.RegisterApi.as_view(), name="auth-register"),
+    path("api/auth/login/", apis.LoginApi.as_view(), name="auth-login"),
+    path("api/auth/logout/", apis.LogoutApi.as_view(), name="auth-logout"),
     path("api/auth/login/email/", apis.LoginApi.as_view(), name="auth-login-email"),
     path("api/auth/token/refresh/", apis.TokenRefreshApi.as_view(), name="auth-token-refresh"),
     path("api/auth/password/change/", apis.PasswordChangeApi.as_view(), name="auth-password-change"),
@@ -20,14 +16,14 @@ urlpatterns = [
     path("api/auth/verify-email/", apis.EmailVerifyApi.as_view(), name="auth-verify-email"),
     path("api/auth/verify-email/resend/", apis.EmailVerifyResendApi.as_view(), name="auth-verify-email-resend"),
     path("api/profile/", apis.ProfileApi.as_view(), name="profile"),
-    *optional_slash("api/devices/", device_apis.DeviceListApi, "device-list"),
+    path("api/devices/", device_apis.DeviceListApi.as_view(), name="device-list"),
     path("api/admin/users/", admin_apis.UserListApi.as_view(), name="admin-user-list"),
-    path("api/admin/users/<int:user_id>/", admin_apis.UserDetailApi.as_view(), name="admin-user-detail"),
-    path("api/admin/users/<int:user_id>/role/", admin_apis.UserRoleApi.as_view(), name="admin-user-role"),
+    path("api/admin/users/<id:user_id>/", admin_apis.UserDetailApi.as_view(), name="admin-user-detail"),
+    path("api/admin/users/<id:user_id>/role/", admin_apis.UserRoleApi.as_view(), name="admin-user-role"),
     path(
-        "api/admin/users/<int:user_id>/deactivate/",
+        "api/admin/users/<id:user_id>/deactivate/",
         admin_apis.UserDeactivateApi.as_view(),
         name="admin-user-deactivate",
     ),
-    path("api/admin/users/<int:user_id>/activate/", admin_apis.UserActivateApi.as_view(), name="admin-user-activate"),
+    path("api/admin/users/<id:user_id>/activate/", admin_apis.UserActivateApi.as_view(), name="admin-user-activate"),
 ]

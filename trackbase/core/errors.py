@@ -56,6 +56,12 @@ class Forbidden(DomainError):
     status, code, detail = 403, "PERMISSION_DENIED", "You do not have permission to perform this action."
 
 
+class ValidationFailed(DomainError):
+    """Input broke a rule a service checks: `errors` maps each field to its messages."""
+
+    status, code, detail = 400, "VALIDATION_ERROR", "Some fields are invalid."
+
+
 class RequestTooLarge(drf.APIException):
     status_code = 413
     default_detail = "The request body is too large."

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trackbase.core.inputs import validated
-from trackbase.core.pagination import LimitOffsetPagination
+from trackbase.core.pagination import PAGE_PARAMETERS, page_of, paginate
 from trackbase.notifications import preferences, selectors, services
 from trackbase.notifications.models import Notification
 from trackbase.notifications.push.webpush import vapid_public_key
@@ -30,16 +30,14 @@ class NotificationListApi(APIView):
         unread = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(
-        parameters=[OpenApiParameter("unread", bool), OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
-        responses={200: NotificationOutput(many=True)},
+        parameters=[OpenApiParameter("unread", bool), *PAGE_PARAMETERS],
+        responses={200: page_of(NotificationOutput)},
         summary="The caller's notifications, newest first",
     )
     def get(self, request):
         unread_only = validated(self.FilterSerializer, request.query_params)["unread"]
         notifications = selectors.notification_list(user=request.user, unread_only=unread_only)
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(notifications, request, view=self)
-        return paginator.get_paginated_response(NotificationOutput(page, many=True).data)
+        return paginate(request, notifications, serializer=NotificationOutput)
 
 
 class NotificationDetailApi(APIView):

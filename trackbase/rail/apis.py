@@ -9,7 +9,14 @@ from rest_framework.views import APIView
 from trackbase.accounts.permissions import IsAdmin
 from trackbase.core.idempotency import idempotent
 from trackbase.core.inputs import validated
-from trackbase.core.pagination import LimitOffsetPagination, parse_bounded_int
+from trackbase.core.pagination import (
+    PAGE_PARAMETERS,
+    page_of,
+    page_parameters,
+    page_window,
+    paginate,
+    parse_bounded_int,
+)
 from trackbase.rail import rules, selectors, services
 from trackbase.rail.models import TrainEventType, TrainStatus
 from trackbase.rail.serializers import BookingOutput, TrainOutput, TrainSearchOutput, booking_data, train_data
@@ -45,15 +52,13 @@ class TrainListApi(AdminWritesMixin, APIView):
         status = serializers.ChoiceField(choices=TrainStatus.choices, required=False)
 
     @extend_schema(
-        parameters=[FilterSerializer, OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
-        responses={200: TrainOutput(many=True)},
+        parameters=[FilterSerializer, *PAGE_PARAMETERS],
+        responses={200: page_of(TrainOutput)},
         summary="List trains",
     )
     def get(self, request):
         filters = validated(self.FilterSerializer, request.query_params)
-        paginator = LimitOffsetPagination()
-        page = paginator.paginate_queryset(selectors.train_list(**filters), request, view=self)
-        return paginator.get_paginated_response(page)
+        return paginate(request, selectors.train_list(**filters))
 
     @extend_schema(
         request=InputSerializer,
@@ -71,15 +76,13 @@ class TrainSearchApi(APIView):
         destination = serializers.CharField(max_length=64)
 
     @extend_schema(
-        parameters=[FilterSerializer, OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
+        parameters=[FilterSerializer, *page_parameters(max_limit=SEARCH_MAX_LIMIT)],
         responses={200: TrainSearchOutput},
         summary="Search trains by route",
     )
     def get(self, request):
         route = validated(self.FilterSerializer, request.query_params)
-        params = request.query_params
-        limit = parse_bounded_int(params, "limit", default=10, minimum=1, maximum=SEARCH_MAX_LIMIT)
-        offset = parse_bounded_int(params, "offset", default=0, minimum=0, maximum=LimitOffsetPagination.max_offset)
+        limit, offset = page_window(request.query_params, default_limit=10, max_limit=SEARCH_MAX_LIMIT)
         total, results = selectors.train_search(**route, limit=limit, offset=offset)
         return Response({"total": total, "limit": limit, "offset": offset, "results": results})
 
@@ -157,13 +160,12 @@ class BookingCreateApi(APIView):
 
 class BookingMineApi(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
-        responses={200: BookingOutput(many=True)},
+        parameters=PAGE_PARAMETERS,
+        responses={200: page_of(BookingOutput)},
         summary="The caller's bookings, newest first",
     )
     def get(self, request):
-        paginator = LimitOffsetPagination()
-        limit, offset = paginator.get_limit(request), paginator.get_offset(request)
+        limit, offset = page_window(request.query_params)
         total, page = selectors.booking_page_for_user(user=request.user, limit=limit, offset=offset)
         results = [booking_data(booking) for booking in page]
         return Response({"total": total, "limit": limit, "offset": offset, "results": results})

@@ -2,4 +2,4 @@ from django.urls import path
 
 from trackbase.realtime import apis
 
-urlpatterns = [path("api/realtime/presence/<int:user_id>/", apis.PresenceApi.as_view(), name="realtime-presence")]
+urlpatterns = [path("api/realtime/presence/<id:user_id>/", apis.PresenceApi.as_view(), name="realtime-presence")]

@@ -26,7 +26,7 @@ def _keep_the_test_connection():
 @pytest.fixture
 def fuzz_headers(admin_user):
     """Admin credentials reach the deepest code paths; other personas are covered by the API tests."""
-    from trackbase.conftest import client_for
+    from trackbase.core.testing import client_for
 
     return {"Authorization": client_for(admin_user)._credentials["HTTP_AUTHORIZATION"]}
 

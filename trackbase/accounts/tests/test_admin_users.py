@@ -2,14 +2,8 @@ import pytest
 
 from trackbase.accounts.models import Role, User
 from trackbase.accounts.tests.factories import UserFactory
-from trackbase.accounts.tests.helpers import (
-    assert_problem,
-    login,
-    login_tokens,
-    profile_status,
-    refresh,
-    signed_in,
-)
+from trackbase.accounts.tests.helpers import login, login_tokens, profile_status, refresh
+from trackbase.core.testing import assert_problem, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +41,7 @@ def test_it_refuses_everyone_but_admins(request, outsider, persona, method, acti
     role = caller.role
 
     for target in (outsider, caller):
-        response = call(signed_in(caller), method, action, target.pk, {"role": Role.ADMIN})
+        response = call(client_for(caller), method, action, target.pk, {"role": Role.ADMIN})
         assert_problem(response, 403, "PERMISSION_DENIED")
 
     assert User.objects.get(pk=caller.pk).role == role
@@ -164,7 +158,7 @@ def test_a_promotion_takes_effect_on_the_current_token(admin_client, worker, wor
 
 def test_a_demotion_takes_effect_on_the_current_token(admin_client):
     other_admin = UserFactory(role=Role.ADMIN, is_staff=True)
-    other_client = signed_in(other_admin)
+    other_client = client_for(other_admin)
     assert other_client.get(USERS).status_code == 200
 
     admin_client.post(user_url(other_admin.pk, "role"), {"role": Role.USER}, format="json")
@@ -234,4 +228,4 @@ def test_an_admin_may_deactivate_another_admin(admin_client):
     assert admin_client.post(user_url(other_admin.pk, "deactivate")).status_code == 200
 
     assert User.objects.get(pk=other_admin.pk).is_active is False
-    assert_problem(signed_in(other_admin).get(USERS), 401, "AUTHENTICATION_FAILED")
+    assert_problem(client_for(other_admin).get(USERS), 401, "AUTHENTICATION_FAILED")

@@ -10,8 +10,7 @@ from django.db import IntegrityError, transaction
 
 from trackbase.accounts import device_services
 from trackbase.accounts.devices import Device, token_digest
-from trackbase.accounts.tests.helpers import assert_client_error, assert_problem, travel
-from trackbase.conftest import client_for
+from trackbase.core.testing import assert_client_error, assert_problem, client_for, travel
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,8 @@ from django.core.management import call_command
 
 from trackbase.accounts.models import Role, User
 from trackbase.accounts.tests.factories import UserFactory
-from trackbase.accounts.tests.helpers import assert_problem, login_tokens, post_json, refresh, signed_in
+from trackbase.accounts.tests.helpers import login_tokens, post_json, refresh
+from trackbase.core.testing import assert_problem, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def test_createsuperuser_makes_an_admin(monkeypatch):
     root = User.objects.get(username="root")
     assert (root.role, root.is_staff, root.is_superuser, root.is_active) == (Role.ADMIN, True, True, True)
     assert root.check_password("Root-Password-1")
-    assert signed_in(root).get("/api/admin/users/").status_code == 200
+    assert client_for(root).get("/api/admin/users/").status_code == 200
 
 
 def test_createsuperuser_email_cannot_be_registered_again(monkeypatch):

@@ -4,16 +4,8 @@ from django.core import signing
 from trackbase.accounts.emails import EMAIL_VERIFICATION_SALT
 from trackbase.accounts.models import User
 from trackbase.accounts.tests.factories import UserFactory
-from trackbase.accounts.tests.helpers import (
-    TEN_MEGABYTES,
-    assert_client_error,
-    assert_problem,
-    bearer,
-    mailed_token,
-    post_json,
-    signed_in,
-    travel,
-)
+from trackbase.accounts.tests.helpers import TEN_MEGABYTES, mailed_token, post_json
+from trackbase.core.testing import assert_client_error, assert_problem, bearer, client_for, travel
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +135,7 @@ def test_it_resends_the_verification_email(owner, owner_client, mailed, mailoutb
 def test_it_resends_nothing_when_there_is_nothing_to_verify(mailed, mailoutbox, state):
     user = UserFactory(**state)
 
-    response = mailed(RESEND, client=signed_in(user))
+    response = mailed(RESEND, client=client_for(user))
 
     assert response.status_code == 202, response.content
     assert mailoutbox == []

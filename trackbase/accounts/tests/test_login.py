@@ -4,15 +4,8 @@ import pytest
 from django.db import connection
 
 from trackbase.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
-from trackbase.accounts.tests.helpers import (
-    TEN_MEGABYTES,
-    assert_client_error,
-    assert_problem,
-    bearer,
-    login,
-    post_json,
-    without_request_id,
-)
+from trackbase.accounts.tests.helpers import TEN_MEGABYTES, login, post_json, without_request_id
+from trackbase.core.testing import assert_client_error, assert_problem, bearer
 
 pytestmark = pytest.mark.django_db
 

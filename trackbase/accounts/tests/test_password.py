@@ -8,17 +8,14 @@ from trackbase.accounts.tests.factories import DEFAULT_PASSWORD
 from trackbase.accounts.tests.helpers import (
     NEW_PASSWORD,
     TEN_MEGABYTES,
-    assert_client_error,
-    assert_problem,
-    bearer,
     login,
     login_tokens,
     mailed_token,
     post_json,
     refresh,
-    travel,
     without_request_id,
 )
+from trackbase.core.testing import assert_client_error, assert_problem, bearer, travel
 
 pytestmark = pytest.mark.django_db
 

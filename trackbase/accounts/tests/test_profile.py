@@ -5,14 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from trackbase.accounts.models import Role
 from trackbase.accounts.tests.factories import DEFAULT_PASSWORD
-from trackbase.accounts.tests.helpers import (
-    TEN_MEGABYTES,
-    assert_client_error,
-    assert_problem,
-    mailed_token,
-    png_upload,
-    post_json,
-)
+from trackbase.accounts.tests.helpers import TEN_MEGABYTES, mailed_token, png_upload, post_json
+from trackbase.core.testing import assert_client_error, assert_problem
 
 pytestmark = pytest.mark.django_db
 

@@ -6,14 +6,9 @@ from rest_framework.test import APIClient
 
 from trackbase.accounts.models import Role, User
 from trackbase.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
-from trackbase.accounts.tests.helpers import (
-    TEN_MEGABYTES,
-    assert_client_error,
-    assert_problem,
-    bearer,
-    post_json,
-)
+from trackbase.accounts.tests.helpers import TEN_MEGABYTES, post_json
 from trackbase.accounts.validators import PASSWORD_CLASSES_MESSAGE
+from trackbase.core.testing import assert_client_error, assert_problem, bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,8 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from trackbase.accounts.tests.factories import DEFAULT_PASSWORD
-from trackbase.accounts.tests.helpers import assert_problem, post_json, signed_in, travel
+from trackbase.accounts.tests.helpers import post_json
+from trackbase.core.testing import assert_problem, client_for, travel
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,7 @@ def test_it_counts_each_client_address_on_its_own(owner, rates):
 def test_it_counts_signed_in_callers_per_account(owner, outsider, rates):
     rates(password_reset="1/min")
     change = {"current_password": "Not-My-Password-1", "new_password": "Brand-New-Secret-71"}
-    owner_client, outsider_client = signed_in(owner), signed_in(outsider)
+    owner_client, outsider_client = client_for(owner), client_for(outsider)
     assert post_json("/api/auth/password/change/", change, owner_client).status_code == 400
 
     assert_problem(post_json("/api/auth/password/change/", change, owner_client), 429, "THROTTLED")

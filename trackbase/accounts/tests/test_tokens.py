@@ -9,16 +9,8 @@ from jwt.warnings import InsecureKeyLengthWarning
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from trackbase.accounts.models import RotatedRefreshToken
-from trackbase.accounts.tests.helpers import (
-    assert_client_error,
-    assert_problem,
-    bearer,
-    login_tokens,
-    post_json,
-    profile_status,
-    refresh,
-    travel,
-)
+from trackbase.accounts.tests.helpers import login_tokens, post_json, profile_status, refresh
+from trackbase.core.testing import assert_client_error, assert_problem, bearer, travel
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from trackbase.core.errors import INTERNAL_ERROR_DETAIL
-from trackbase.core.tests.conftest import assert_problem
+from trackbase.core.testing import assert_problem
 from trackbase.core.tests.views import SECRET_IN_CRASH
 from trackbase.core.views import NO_ENDPOINT_DETAIL
 

@@ -19,7 +19,7 @@ from trackbase.core.idempotency import (
     request_fingerprint,
 )
 from trackbase.core.models import IdempotencyKey
-from trackbase.core.tests.conftest import assert_problem
+from trackbase.core.testing import assert_problem
 from trackbase.core.tests.views import executions
 
 pytestmark = [pytest.mark.urls("trackbase.core.tests.urls"), pytest.mark.django_db]

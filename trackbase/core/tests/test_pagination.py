@@ -5,7 +5,7 @@ from django.http import QueryDict
 from rest_framework.exceptions import ValidationError
 
 from trackbase.core.pagination import parse_bounded_int
-from trackbase.core.tests.conftest import assert_problem
+from trackbase.core.testing import assert_problem
 
 pytestmark = pytest.mark.urls("trackbase.core.tests.urls")
 

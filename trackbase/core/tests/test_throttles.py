@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from trackbase.core.tests.conftest import assert_problem
+from trackbase.core.testing import assert_problem
 
 pytestmark = pytest.mark.urls("trackbase.core.tests.urls")
 

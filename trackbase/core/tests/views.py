@@ -7,13 +7,13 @@ from django.contrib.auth import get_user_model
 from django.http import Http404
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import api_view, throttle_classes
-from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trackbase.core.errors import DomainError
 from trackbase.core.idempotency import idempotent
+from trackbase.core.pagination import paginate
 from trackbase.core.throttles import scoped
 
 SECRET_IN_CRASH = "password=hunter2"
@@ -86,15 +86,13 @@ def plain_django_crash(request):
     raise RuntimeError(f"outside DRF with {SECRET_IN_CRASH}")
 
 
-class UserListApi(ListAPIView, OpenApi):
+class UserListApi(OpenApi):
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         username = serializers.CharField()
 
-    serializer_class = OutputSerializer
-
-    def get_queryset(self):
-        return get_user_model().objects.order_by("id")
+    def get(self, request):
+        return paginate(request, get_user_model().objects.order_by("id"), serializer=self.OutputSerializer)
 
 
 class TwoPerMinuteThrottle(scoped("core_test")):

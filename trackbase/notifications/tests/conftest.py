@@ -2,7 +2,6 @@ import pytest
 
 from trackbase.notifications.push.senders import senders_reset
 from trackbase.notifications.tests.push_servers import ApnsServer, WebPushServer, b64url, p256_key, public_point
-from trackbase.notifications.tests.support import frozen_clock  # noqa: F401  (autouse)
 
 APNS_TEAM_ID, APNS_KEY_ID, APNS_TOPIC = "TEAM123456", "KEY1234567", "dev.trackbase.travel"
 VAPID_SUBJECT = "mailto:push@trackbase.dev"
@@ -62,3 +61,9 @@ def web_push_server(_web_push_server, settings, vapid_key):
     settings.VAPID_PRIVATE_KEY = b64url(vapid_key.private_numbers().private_value.to_bytes(32, "big"))
     settings.VAPID_SUBJECT = VAPID_SUBJECT
     return _web_push_server
+
+
+@pytest.fixture(autouse=True)
+def _frozen(frozen_clock):
+    """Before the persona fixtures issue their tokens."""
+    return frozen_clock

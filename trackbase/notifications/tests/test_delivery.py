@@ -6,12 +6,12 @@ import io
 import pytest
 
 from trackbase.accounts.devices import Device, token_digest
+from trackbase.core.testing import NOW
 from trackbase.notifications import delivery
 from trackbase.notifications.models import Notification, PushMessage, PushStatus
 from trackbase.notifications.push.apns import REQUIRED
 from trackbase.notifications.push.senders import FCM_NOT_CONFIGURED
 from trackbase.notifications.services import notifications_send
-from trackbase.notifications.tests.support import NOW
 from trackbase.realtime import services as realtime
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import pytest
 
-from trackbase.notifications.tests.support import field_errors, me_paths, problem_body
+from trackbase.core.testing import assert_problem, field_errors, me_paths
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +96,7 @@ def test_it_rejects_anything_but_the_documented_shape(owner_client, owner, body,
 def test_it_rejects_a_body_that_is_not_an_object(owner_client, body):
     response = put(owner_client, body)
 
-    assert problem_body(response, 400, "VALIDATION_ERROR")
+    assert assert_problem(response, 400, "VALIDATION_ERROR")
 
 
 def test_each_user_has_their_own_settings(owner_client, outsider_client):
@@ -109,4 +109,4 @@ def test_each_user_has_their_own_settings(owner_client, outsider_client):
 def test_it_requires_a_signed_in_user(anon_client, method):
     response = getattr(anon_client, method)(SETTINGS, {"default": {"push": False}}, format="json")
 
-    problem_body(response, 401, "NOT_AUTHENTICATED")
+    assert_problem(response, 401, "NOT_AUTHENTICATED")

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from trackbase.notifications.tests.support import NOW, frozen_clock  # noqa: F401  (autouse)
+from trackbase.core.testing import NOW
 from trackbase.rail.tests.factories import TrainFactory
 
 
@@ -17,3 +17,9 @@ def departed_train(db):
     return TrainFactory(
         train_number="12009", departure_time=NOW - timedelta(hours=1), arrival_time=NOW + timedelta(hours=5)
     )
+
+
+@pytest.fixture(autouse=True)
+def _frozen(frozen_clock):
+    """Before the persona fixtures issue their tokens."""
+    return frozen_clock

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from trackbase.notifications.tests.support import NOW
+from trackbase.core.testing import NOW
 from trackbase.rail import services
 from trackbase.rail.models import Booking, Train
 

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from trackbase.notifications.tests.support import NOW, field_errors, persona, problem_body
+from trackbase.core.testing import NOW, assert_problem, field_errors, persona
 from trackbase.rail import rules
 from trackbase.rail.models import Train, TrainEvent
 from trackbase.rail.tests.helpers import NOT_ADMINS
@@ -86,19 +86,19 @@ def test_it_rejects_an_incomplete_event(admin_client, train, body, field):
 def test_it_refuses_events_for_a_cancelled_train(admin_client, train):
     post_event(admin_client, type="CANCELLED")
 
-    problem_body(post_event(admin_client, type="ON_TIME"), 409, "TRAIN_CANCELLED")
+    assert_problem(post_event(admin_client, type="ON_TIME"), 409, "TRAIN_CANCELLED")
     assert TrainEvent.objects.count() == 1
     assert Train.objects.get(pk=train.pk).status == "CANCELLED"
 
 
 def test_it_answers_404_for_an_unknown_train(admin_client):
-    problem_body(post_event(admin_client, "/api/trains/99999/events/", type="ON_TIME"), 404, "TRAIN_NOT_FOUND")
+    assert_problem(post_event(admin_client, "/api/trains/99999/events/", type="ON_TIME"), 404, "TRAIN_NOT_FOUND")
 
 
 @pytest.mark.parametrize(("client_name", "status", "code"), NOT_ADMINS)
 def test_it_lets_only_admins_record_events(request, train, client_name, status, code):
     response = post_event(persona(request, client_name), type="CANCELLED")
 
-    problem_body(response, status, code)
+    assert_problem(response, status, code)
     assert not TrainEvent.objects.exists()
     assert Train.objects.get(pk=train.pk).status == "SCHEDULED"

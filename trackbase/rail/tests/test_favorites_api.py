@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
+from trackbase.core.testing import assert_problem, me_paths, persona
 from trackbase.notifications.models import Notification
-from trackbase.notifications.tests.support import me_paths, persona, problem_body
 from trackbase.rail import services
 from trackbase.rail.me_apis import MockNotificationsApi
 from trackbase.rail.models import Favorite, TrainEvent
@@ -45,7 +45,7 @@ def test_it_adds_a_favorite_only_once(owner, owner_client, train):
 
 
 def test_it_refuses_to_favorite_an_unknown_train(owner, owner_client):
-    problem_body(owner_client.post("/me/favorites/99999"), 404, "TRAIN_NOT_FOUND")
+    assert_problem(owner_client.post("/me/favorites/99999"), 404, "TRAIN_NOT_FOUND")
     assert followed(owner) == []
 
 
@@ -90,7 +90,7 @@ def test_it_leaves_the_owners_favorite_when_an_outsider_removes_theirs(owner, ou
 
 
 def test_it_refuses_to_remove_an_unknown_train(owner_client):
-    problem_body(owner_client.delete("/me/favorites/99999"), 404, "TRAIN_NOT_FOUND")
+    assert_problem(owner_client.delete("/me/favorites/99999"), 404, "TRAIN_NOT_FOUND")
 
 
 @pytest.mark.parametrize(
@@ -103,7 +103,7 @@ def test_it_refuses_to_remove_an_unknown_train(owner_client):
     ],
 )
 def test_it_keeps_favorites_to_signed_in_users(anon_client, train, method, path):
-    problem_body(getattr(anon_client, method)(path), 401, "NOT_AUTHENTICATED")
+    assert_problem(getattr(anon_client, method)(path), 401, "NOT_AUTHENTICATED")
     assert not Favorite.objects.exists()
     assert not TrainEvent.objects.exists()
 
@@ -176,5 +176,5 @@ def test_it_is_throttled_per_user(request, owner_client, monkeypatch):
     responses = [owner_client.post("/me/notifications/mock") for _ in range(3)]
 
     assert [r.status_code for r in responses[:2]] == [202, 202]
-    problem_body(responses[2], 429, "THROTTLED")
+    assert_problem(responses[2], 429, "THROTTLED")
     assert persona(request, "outsider_client").post("/me/notifications/mock").status_code == 202

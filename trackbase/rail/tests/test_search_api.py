@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from trackbase.notifications.tests.support import field_errors, problem_body
+from trackbase.core.testing import assert_problem, field_errors
 from trackbase.rail.selectors import TRAIN_OUTPUT_FIELDS
 from trackbase.rail.tests.factories import TrainFactory
 from trackbase.rail.tests.helpers import DEPARTURE
@@ -96,4 +96,4 @@ def test_it_rejects_a_bad_search(owner_client, train, params, field):
 
 
 def test_it_searches_only_for_signed_in_users(anon_client, train):
-    problem_body(anon_client.get(SEARCH, ROUTE), 401, "NOT_AUTHENTICATED")
+    assert_problem(anon_client.get(SEARCH, ROUTE), 401, "NOT_AUTHENTICATED")

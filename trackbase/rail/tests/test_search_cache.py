@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from trackbase.notifications.tests.support import problem_body
+from trackbase.core.testing import assert_problem
 from trackbase.rail.models import Train
 from trackbase.rail.tests.helpers import book
 from trackbase.rail.tests.test_search_api import ROUTE, SEARCH, departing
@@ -44,7 +44,7 @@ def test_it_books_against_the_train_row_not_a_cached_search(owner_client, outsid
 
     assert seats_in_search(owner_client) == [10]  # stale, within the cache's few seconds
     response = owner_client.post("/api/bookings/", {"train_id": train.pk, "seats": 1}, format="json")
-    problem_body(response, 409, "NOT_ENOUGH_SEATS")
+    assert_problem(response, 409, "NOT_ENOUGH_SEATS")
 
 
 @pytest.mark.parametrize(("offset", "total", "count"), [(0, 12, 10), (10, 12, 2), (12, 12, 0), (40, 12, 0)])

@@ -6,7 +6,7 @@ import pytest
 
 from trackbase.analytics.buffer import request_log_buffer
 from trackbase.analytics.services import request_log_flush, request_log_record
-from trackbase.notifications.tests.support import NOW, field_errors, problem_body
+from trackbase.core.testing import NOW, assert_problem, field_errors
 from trackbase.rail.selectors import SEARCH_ROUTE
 
 pytestmark = pytest.mark.django_db(databases=["default", "analytics"])
@@ -115,4 +115,4 @@ def test_it_rejects_a_bad_window_or_length(owner_client, query):
 
 
 def test_it_reports_only_to_signed_in_users(anon_client):
-    problem_body(anon_client.get(TOP_ROUTES), 401, "NOT_AUTHENTICATED")
+    assert_problem(anon_client.get(TOP_ROUTES), 401, "NOT_AUTHENTICATED")

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from trackbase.core.errors import PROBLEM_CONTENT_TYPE
-from trackbase.notifications.tests.support import field_errors, persona, problem_body
+from trackbase.core.testing import assert_problem, field_errors, persona
 from trackbase.rail.models import Train
 from trackbase.rail.selectors import TRAIN_OUTPUT_FIELDS
 from trackbase.rail.tests.factories import BookingFactory, TrainFactory
@@ -75,7 +75,7 @@ def test_it_refuses_a_capacity_below_the_booked_seats(admin_client, held_train):
 
     response = admin_client.post("/api/trains/", train_payload(total_seats=3), format="json")
 
-    body = problem_body(response, 409, "SEATS_ALREADY_BOOKED")
+    body = assert_problem(response, 409, "SEATS_ALREADY_BOOKED")
     assert "total_seats" in body["errors"]
     assert snapshot(held_train) == before
 
@@ -145,7 +145,7 @@ def test_it_answers_garbage_with_a_400(admin_client, body, code):
 def test_it_lets_only_admins_create_trains(request, client_name, status, code):
     response = persona(request, client_name).post("/api/trains/", train_payload(), format="json")
 
-    problem_body(response, status, code)
+    assert_problem(response, status, code)
     assert not Train.objects.exists()
 
 
@@ -195,7 +195,7 @@ def test_it_rejects_bad_list_parameters(owner_client, timetable, query):
 
 
 def test_it_lists_trains_only_to_signed_in_users(anon_client, timetable):
-    problem_body(anon_client.get("/api/trains/"), 401, "NOT_AUTHENTICATED")
+    assert_problem(anon_client.get("/api/trains/"), 401, "NOT_AUTHENTICATED")
 
 
 # --- One train (GET/PUT/PATCH/DELETE /api/trains/{train_number}/) ----------------------------------
@@ -211,7 +211,7 @@ def test_it_shows_one_train_to_any_user(outsider_client, train):
 def test_it_answers_404_for_an_unknown_train(admin_client, method):
     response = getattr(admin_client, method)("/api/trains/99999/", train_payload(train_number=None), format="json")
 
-    problem_body(response, 404, "TRAIN_NOT_FOUND")
+    assert_problem(response, 404, "TRAIN_NOT_FOUND")
 
 
 @pytest.mark.parametrize(
@@ -234,7 +234,7 @@ def test_it_answers_a_train_number_holding_nul_with_a_404(admin_client, train, m
 
 
 def test_it_shows_trains_only_to_signed_in_users(anon_client, train):
-    problem_body(anon_client.get("/api/trains/12951/"), 401, "NOT_AUTHENTICATED")
+    assert_problem(anon_client.get("/api/trains/12951/"), 401, "NOT_AUTHENTICATED")
 
 
 def test_it_replaces_a_trains_details(admin_client, held_train):
@@ -301,7 +301,7 @@ def test_it_rejects_a_change_that_breaks_the_train(admin_client, train, change, 
 
 
 def test_it_refuses_to_shrink_a_train_below_its_bookings(admin_client, held_train):
-    problem_body(
+    assert_problem(
         admin_client.patch("/api/trains/12951/", {"total_seats": 3}, format="json"), 409, "SEATS_ALREADY_BOOKED"
     )
     held_train.refresh_from_db()
@@ -319,7 +319,7 @@ def test_it_deletes_a_train_without_bookings(admin_client, train):
 def test_it_refuses_to_delete_a_train_with_bookings(admin_client, train, status):
     BookingFactory(train=train, status=status)
 
-    problem_body(admin_client.delete("/api/trains/12951/"), 409, "TRAIN_HAS_BOOKINGS")
+    assert_problem(admin_client.delete("/api/trains/12951/"), 409, "TRAIN_HAS_BOOKINGS")
     assert Train.objects.filter(pk=train.pk).exists()
 
 
@@ -331,5 +331,5 @@ def test_it_lets_only_admins_change_trains(request, train, client_name, status, 
 
     response = getattr(client, method)("/api/trains/12951/", train_payload(train_number=None, name="X"), format="json")
 
-    problem_body(response, status, code)
+    assert_problem(response, status, code)
     assert snapshot(train) == before
