@@ -20,6 +20,7 @@ urlpatterns = [
             path("", include("trackbase.realtime.urls")),
             path("", include("trackbase.notifications.urls")),
             path("", include("trackbase.rail.urls")),
+            path("", include("trackbase.travel.urls")),
             *([path("", include("bench.urls"))] if settings.BENCH_ENDPOINTS else []),
         ]
     ),
