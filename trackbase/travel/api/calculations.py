@@ -19,6 +19,7 @@ from trackbase.travel.api.serializers import (
     RuleOutput,
     RuleStatusOutput,
     SchengenStatusOutput,
+    travel_date,
 )
 from trackbase.travel.models import Country, VisaRule
 from trackbase.travel.reference_data import SCHENGEN_RULE
@@ -29,8 +30,8 @@ MAX_RANGE_DAYS = 366 * 20
 
 
 class RangeSerializer(serializers.Serializer):
-    date_from = serializers.DateField(required=False, help_text="First day (default: 1 January this year).")
-    date_to = serializers.DateField(required=False, help_text="Last day (default: today).")
+    date_from = travel_date(required=False, help_text="First day (default: 1 January this year).")
+    date_to = travel_date(required=False, help_text="Last day (default: today).")
 
 
 def _range(request):
@@ -55,7 +56,7 @@ def _range_parameters():
 
 class SchengenStatusApi(APIView):
     class QuerySerializer(serializers.Serializer):
-        date = serializers.DateField(required=False, help_text="Check date (default: today in your time zone).")
+        date = travel_date(required=False, help_text="Check date (default: today in your time zone).")
 
     @extend_schema(
         tags=["travel"],
@@ -73,8 +74,8 @@ class SchengenStatusApi(APIView):
 
 class SchengenPlanApi(APIView):
     class InputSerializer(serializers.Serializer):
-        entry_date = serializers.DateField()
-        exit_date = serializers.DateField()
+        entry_date = travel_date()
+        exit_date = travel_date()
 
         def validate(self, attrs):
             if attrs["exit_date"] < attrs["entry_date"]:

@@ -9,7 +9,7 @@ from trackbase.core.inputs import validated
 from trackbase.core.pagination import PAGE_PARAMETERS, page_body, page_of, page_window, paginate
 from trackbase.core.schema import problems
 from trackbase.travel import selectors, services
-from trackbase.travel.api.serializers import SegmentOutput, SyncItemOutput, country_code
+from trackbase.travel.api.serializers import SegmentOutput, SyncItemOutput, country_code, travel_date
 from trackbase.travel.models import Transport
 
 IF_MATCH = OpenApiParameter(
@@ -20,8 +20,8 @@ IF_MATCH = OpenApiParameter(
 class SegmentInput(serializers.Serializer):
     departure_country = country_code()
     arrival_country = country_code()
-    departure_date = serializers.DateField()
-    arrival_date = serializers.DateField()
+    departure_date = travel_date()
+    arrival_date = travel_date()
     departure_time = serializers.TimeField(required=False, allow_null=True, default=None)
     arrival_time = serializers.TimeField(required=False, allow_null=True, default=None)
     departure_timezone = serializers.CharField(required=False, allow_blank=True, max_length=64, default="")
@@ -46,8 +46,8 @@ def _segment_response(segment, status_code=status.HTTP_200_OK) -> Response:
 
 class SegmentListApi(APIView):
     class FilterSerializer(serializers.Serializer):
-        date_from = serializers.DateField(required=False, help_text="Segments ending on or after this day.")
-        date_to = serializers.DateField(required=False, help_text="Segments starting on or before this day.")
+        date_from = travel_date(required=False, help_text="Segments ending on or after this day.")
+        date_to = travel_date(required=False, help_text="Segments starting on or before this day.")
         country = country_code(required=False)
         updated_since = serializers.DateTimeField(
             required=False, help_text="Sync: changes and tombstones at or after this instant, oldest first."

@@ -1,8 +1,19 @@
 """Output shapes of the travel API (each renders a response and documents it)."""
 
+from datetime import date
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from rest_framework import serializers
 
 from trackbase.travel.models import Transport
+
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+
+
+def travel_date(**kwargs) -> serializers.DateField:
+    """A day between 1900 and 2199: the window arithmetic never leaves the calendar."""
+    validators = [MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)]
+    return serializers.DateField(validators=validators, **kwargs)
 
 
 def country_code(**kwargs) -> serializers.RegexField:
