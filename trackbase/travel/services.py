@@ -57,7 +57,8 @@ def visa_status_invalidate(*, user_id: int) -> None:
     UserVisaStatus.objects.filter(user_id=user_id).delete()
 
 
-def _after_change(user_id: int) -> None:
+def after_segments_changed(user_id: int) -> None:
+    """Drop the user's cached statuses and, after commit, check their Schengen alerts."""
     visa_status_invalidate(user_id=user_id)
     # Imported lazily: alerts reads statuses through this module.
     from trackbase.travel import alerts
@@ -71,7 +72,7 @@ def segment_create(*, user, **fields) -> TravelSegment:
     _check_countries(fields)
     _check_dates(fields["departure_date"], fields["arrival_date"])
     segment = TravelSegment.objects.create(user=user, **_as_columns(fields))
-    _after_change(user.pk)
+    after_segments_changed(user.pk)
     return segment
 
 
@@ -95,7 +96,7 @@ def segment_update(*, user, segment_id: int, if_match: str | None = None, **fiel
     segment.version = F("version") + 1
     segment.save()
     segment.refresh_from_db()
-    _after_change(user.pk)
+    after_segments_changed(user.pk)
     return segment
 
 
@@ -105,7 +106,7 @@ def segment_delete(*, user, segment_id: int, if_match: str | None = None) -> Non
     segment = _locked(user, segment_id, if_match)
     SegmentTombstone.objects.create(user=user, segment_id=segment.pk)
     segment.delete()
-    _after_change(user.pk)
+    after_segments_changed(user.pk)
 
 
 def visa_status(*, user, rule: VisaRule, check_date: date | None = None) -> tuple[calculators.RuleResult, object]:

@@ -3,6 +3,7 @@
 from django_tasks import task
 
 from trackbase.travel import alerts
+from trackbase.travel.imports import service as imports
 from trackbase.travel.models import TravelSegment
 
 
@@ -15,3 +16,8 @@ def schengen_alerts_daily() -> int:
         alerts.schengen_alerts_check(user_id=user_id)
         checked += 1
     return checked
+
+
+@task()
+def import_csv(job_id: str) -> None:
+    imports.import_job_run(job_id=job_id)
