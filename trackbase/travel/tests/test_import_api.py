@@ -111,8 +111,12 @@ def test_an_outsider_cannot_see_my_import(owner_client, outsider_client, anon_cl
     assert owner_client.get(STATUS.format(task_id)).json()["status"] == "PENDING"
 
 
-def test_the_database_task_backend_runs_the_import(owner, owner_client, settings, django_capture_on_commit_callbacks):
+def test_the_database_task_backend_runs_the_import(
+    owner, owner_client, settings, django_capture_on_commit_callbacks, monkeypatch
+):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The worker closes connections between tasks; inside a test transaction that would end the test's.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     with django_capture_on_commit_callbacks(execute=True):
         task_id = upload(owner_client, GENERIC).json()["task_id"]
     assert ImportJob.objects.get(pk=task_id).status == "PENDING"
