@@ -6,10 +6,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from trackbase.accounts import services
+from trackbase.accounts import apple, services
 from trackbase.accounts.serializers import AuthOutput, DetailOutput, SessionOutput, UserOutput
 from trackbase.accounts.tokens import token_revoke, tokens_issue, tokens_refresh, tokens_revoke_all
 from trackbase.core.inputs import validated
+from trackbase.core.schema import problems
 from trackbase.core.throttles import scoped
 
 PASSWORD_RESET_SENT = "If an account exists for this email, a password reset link has been sent to it."
@@ -39,6 +40,14 @@ class RegisterApi(PublicAPIView):
         password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
         first_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
         last_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
+        password_confirm = serializers.CharField(required=False, max_length=128, trim_whitespace=False)
+
+        def validate(self, attrs):
+            # The iOS client (seed 003) sends the password twice; others may omit the copy.
+            confirm = attrs.pop("password_confirm", None)
+            if confirm is not None and confirm != attrs["password"]:
+                raise serializers.ValidationError({"password_confirm": ["The passwords do not match."]})
+            return attrs
 
     @extend_schema(request=InputSerializer, responses={201: AuthOutput}, summary="Register a USER account")
     def post(self, request):
@@ -66,6 +75,32 @@ class LoginApi(PublicAPIView):
     def post(self, request):
         user = services.user_login(**validated(self.InputSerializer, request.data), request=request)
         return _auth_response(user)
+
+
+class AppleLoginApi(PublicAPIView):
+    throttle_classes = [scoped("login")]
+
+    class InputSerializer(serializers.Serializer):
+        identity_token = serializers.CharField(required=False, max_length=8192, help_text="Seed 003's name.")
+        id_token = serializers.CharField(required=False, max_length=8192, help_text="The iOS client's name.")
+        nonce = serializers.CharField(required=False, max_length=256)
+        first_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
+        last_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
+
+        def validate(self, attrs):
+            token = attrs.pop("identity_token", None) or attrs.pop("id_token", None)
+            attrs.pop("id_token", None)
+            if not token:
+                raise serializers.ValidationError({"identity_token": ["Send the Apple identity token."]})
+            return {"token": token, **attrs}
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: AuthOutput, **problems(400, 401, 429)},
+        summary="Sign in with Apple (links by Apple id, then verified email, or creates the account)",
+    )
+    def post(self, request):
+        return _auth_response(apple.apple_user_login(**validated(self.InputSerializer, request.data)))
 
 
 class TokenRefreshApi(PublicAPIView):
