@@ -23,14 +23,17 @@ DEFAULT_THRESHOLDS = (80, 85, 90)
 PREFERENCES_KEY = "travel"
 
 
+def settings_section(stored) -> dict:
+    """The `travel` section of the notification settings as shown: malformed values fall back to defaults."""
+    stored = stored.get("schengen_thresholds") if isinstance(stored, dict) else None
+    valid = isinstance(stored, list) and all(type(t) is int and 1 <= t <= MAX_DAYS for t in stored)
+    return {"schengen_thresholds": sorted(set(stored)) if valid else list(DEFAULT_THRESHOLDS)}
+
+
 def thresholds_for(user) -> list[int]:
     """The user's day thresholds (stored under `travel.schengen_thresholds` in their preferences)."""
     document = user.notification_preferences if isinstance(user.notification_preferences, dict) else {}
-    travel = document.get(PREFERENCES_KEY) if isinstance(document.get(PREFERENCES_KEY), dict) else {}
-    stored = travel.get("schengen_thresholds")
-    if isinstance(stored, list) and all(isinstance(t, int) and 1 <= t <= MAX_DAYS for t in stored):
-        return sorted(set(stored))
-    return list(DEFAULT_THRESHOLDS)
+    return settings_section(document.get(PREFERENCES_KEY))["schengen_thresholds"]
 
 
 def _message(threshold: str, days_used: int) -> tuple[str, str]:

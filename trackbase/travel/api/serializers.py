@@ -126,3 +126,11 @@ class RuleStatusOutput(serializers.Serializer):
     window_end = serializers.DateField()
     details = serializers.DictField()
     last_calculated_at = serializers.DateTimeField()
+
+
+class AlertSettingsSerializer(serializers.Serializer):
+    schengen_thresholds = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=90),
+        max_length=10,
+        help_text="Schengen days used that trigger an alert (default 80, 85, 90); an overstay always does.",
+    )

@@ -53,3 +53,16 @@ def test_custom_thresholds_come_from_the_preferences(owner):
     segment(owner, "US", "DE", "2031-02-01")  # 42 days
     alerts.schengen_alerts_check(user_id=owner.pk)
     assert [n.data["threshold"] for n in alerts_of(owner)] == ["30"]
+
+
+def test_thresholds_are_part_of_the_notification_settings(owner, owner_client, outsider_client):
+    settings_url = "/api/notifications/settings/"
+    assert "travel" not in owner_client.get(settings_url).json()  # the defaults (80, 85, 90) until saved
+    response = owner_client.put(settings_url, {"travel": {"schengen_thresholds": [60, 75]}}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["travel"] == {"schengen_thresholds": [60, 75]}
+    owner.refresh_from_db()
+    assert alerts.thresholds_for(owner) == [60, 75]
+    assert "travel" not in outsider_client.get(settings_url).json()
+    bad = owner_client.put(settings_url, {"travel": {"schengen_thresholds": [91]}}, format="json")
+    assert bad.status_code == 400
