@@ -1,5 +1,7 @@
 """The registry VisaRule.calculation_logic_ref points into: one calculator per rule, each a thin adapter
-from a user's legs to a pure rule's answer (a JSON-ready dict with at least days_used and the window)."""
+from a user's legs to a pure rule's answer (a JSON-ready dict with at least days_used and the window).
+
+Legs come from `selectors.user_legs`, already in presence order, so the ledger does not sort them again."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +34,11 @@ def register(ref: str):
 
 
 def schengen_days(legs: list[Leg], membership: Membership, until: date) -> set[date]:
-    return schengen.schengen_days(ledger(legs, until=until, membership=membership), membership)
+    """The Schengen days that can matter on `until` and after: every answer looks back 179 days at most."""
+    since = until - timedelta(days=schengen.PERIOD_DAYS - 1)
+    return schengen.schengen_days(
+        ledger(legs, until=until, membership=membership, since=since, presorted=True), membership
+    )
 
 
 @register(SCHENGEN_RULE)
@@ -53,8 +59,9 @@ def schengen_90_180(legs: list[Leg], membership: Membership, check_date: date) -
 
 @register(RESIDENCY_RULE)
 def calendar_year_183(legs: list[Leg], membership: Membership, check_date: date) -> RuleResult:
-    rows = residency.calendar_year_status(ledger(legs, until=check_date, membership=membership), check_date)
     start = date(check_date.year, 1, 1)
+    days = ledger(legs, until=check_date, membership=membership, since=start, presorted=True)
+    rows = residency.calendar_year_status(days, check_date)
     details = {
         "countries": [
             {"iso_code": r.iso_code, "days": r.days, "days_remaining": r.days_remaining, "reached": r.reached}

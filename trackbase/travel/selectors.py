@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from trackbase.travel.models import Country, SchengenMembership, SegmentTombstone, TravelSegment
@@ -66,8 +66,13 @@ def segment_changes(*, user, since: datetime, limit: int, offset: int) -> tuple[
 
 
 def user_legs(*, user) -> list[Leg]:
+    """The user's segments as legs, in the presence order (`rules.presence.leg_order`), sorted by the database."""
     fields = ("departure_country_id", "arrival_country_id", "departure_date", "arrival_date")
-    rows = TravelSegment.objects.filter(user=user).values_list(*fields, "departure_time", "id", "transit")
+    rows = (
+        TravelSegment.objects.filter(user=user)
+        .order_by("departure_date", F("departure_time").asc(nulls_last=True), "id")
+        .values_list(*fields, "departure_time", "id", "transit")
+    )
     return [
         Leg(
             departure_country=dep,

@@ -15,6 +15,7 @@ The reading (docs/travel.md, "Presence"):
   out of the area happens there) -- the connecting country is not counted at all: it is no entry.
 """
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
@@ -62,25 +63,48 @@ def _days(first: date, last: date):
         day += ONE_DAY
 
 
-def ledger(legs: Iterable[Leg], *, until: date, membership: Membership = NO_MEMBERS) -> Ledger:
-    """Day -> countries present, for every day from the first departure up to `until` (inclusive)."""
-    ordered: Sequence[Leg] = sorted(legs, key=leg_order)
+def _relevant(ordered: Sequence[Leg], first_day: date) -> Iterable[int]:
+    """Indexes of the legs that may mark a day on or after first_day, cheaply: legs two or more places
+    before the first departure on/after first_day end before it, unless they arrive on/after it."""
+    start = max(0, bisect_left(ordered, first_day, key=lambda leg: leg.departure_date) - 1)
+    early = [index for index in range(start) if ordered[index].arrival_date >= first_day]
+    return [*early, *range(start, len(ordered))]
+
+
+def ledger(
+    legs: Iterable[Leg],
+    *,
+    until: date,
+    membership: Membership = NO_MEMBERS,
+    since: date | None = None,
+    presorted: bool = False,
+) -> Ledger:
+    """Day -> countries present, for every day from the first departure (or `since`) up to `until`.
+
+    `since` only skips work: the days it returns are exactly those of the full ledger from `since` on.
+    `presorted` says the legs already come in `leg_order` (the selector sorts in the database)."""
+    ordered: Sequence[Leg] = legs if presorted else sorted(legs, key=leg_order)
+    first_day = since or date.min
     days: dict[date, set[str]] = {}
 
     def mark(country: str, first: date, last: date) -> None:
-        for day in _days(first, min(last, until)):
+        for day in _days(max(first, first_day), min(last, until)):
             days.setdefault(day, set()).add(country)
 
-    for index, leg in enumerate(ordered):
+    count = len(ordered)
+    for index in _relevant(ordered, first_day):
+        leg = ordered[index]
+        after = ordered[index + 1] if index + 1 < count else None
+        stay_end = after.departure_date if after is not None else until
+        if max(leg.arrival_date, stay_end) < first_day or leg.departure_date > until:
+            continue  # nothing of this leg falls inside since..until
         before = ordered[index - 1] if index else None
-        after = ordered[index + 1] if index + 1 < len(ordered) else None
         from_transit = before is not None and is_airside(before, leg, membership)
         into_transit = after is not None and is_airside(leg, after, membership)
         inside_last = leg.arrival_date - ONE_DAY
         if not from_transit:
             mark(leg.departure_country, leg.departure_date, max(leg.departure_date, inside_last))
         if not into_transit:
-            stay_end = after.departure_date if after is not None else until
             first = min(leg.departure_date + ONE_DAY, leg.arrival_date)
             mark(leg.arrival_country, first, inside_last)
             mark(leg.arrival_country, leg.arrival_date, max(leg.arrival_date, stay_end))

@@ -10,7 +10,7 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from trackbase.travel.rules.presence import ledger
+from trackbase.travel.rules.presence import ledger, leg_order
 from trackbase.travel.rules.schengen import plan_trip, schengen_days, schengen_status
 from trackbase.travel.tests.brute import brute_latest_exit, brute_presence, brute_reentry, used_on
 from trackbase.travel.tests.strategies import MEMBERSHIP, START, histories
@@ -40,6 +40,17 @@ def test_the_ledger_matches_the_day_by_day_reading(legs, until_offset):
     for offset in range(SPAN + 1):
         day = START + timedelta(days=offset)
         assert set(days.get(day, ())) == brute_presence(legs, day, MEMBERSHIP, until), day
+
+
+@FAST
+@given(histories(), st.integers(0, SPAN), st.integers(0, SPAN))
+def test_a_ledger_from_a_day_on_is_the_full_ledger_from_that_day_on(legs, since_offset, until_offset):
+    since, until = START + timedelta(days=since_offset), START + timedelta(days=until_offset)
+    full = ledger(legs, until=until, membership=MEMBERSHIP)
+    expected = {day: countries for day, countries in full.items() if day >= since}
+    assert ledger(legs, until=until, membership=MEMBERSHIP, since=since) == expected
+    ordered = sorted(legs, key=leg_order)
+    assert ledger(ordered, until=until, membership=MEMBERSHIP, since=since, presorted=True) == expected
 
 
 @SLOW
