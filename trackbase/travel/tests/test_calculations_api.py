@@ -100,3 +100,20 @@ def test_the_croatia_days_before_2023_are_not_schengen_days(owner, owner_client)
     segment(owner, "HR", "US", "2023-01-10")
     data = owner_client.get(SCHENGEN, {"date": "2023-01-10"}).json()
     assert data["days_used"] == 10
+
+
+def test_the_database_returns_legs_in_the_presence_order(owner):
+    from datetime import date, time
+
+    from trackbase.travel.rules.presence import leg_order
+    from trackbase.travel.selectors import user_legs
+
+    day = date(2031, 1, 5)
+    segment(owner, "US", "DE", day)  # untimed, created first
+    segment(owner, "DE", "FR", day, departure_time=time(18, 0))
+    segment(owner, "FR", "IT", day, departure_time=time(7, 30))
+    segment(owner, "IT", "ES", day)  # untimed, created last
+    segment(owner, "ES", "PT", date(2031, 1, 4))
+    legs = user_legs(user=owner)
+    assert legs == sorted(legs, key=leg_order)
+    assert [leg.arrival_country for leg in legs] == ["PT", "IT", "FR", "DE", "ES"]
