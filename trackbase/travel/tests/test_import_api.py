@@ -123,3 +123,21 @@ def test_the_database_task_backend_runs_the_import(
     call_command("db_worker", batch=True, verbosity=0)
     status = owner_client.get(STATUS.format(task_id)).json()
     assert status["status"] == "SUCCESS" and status["result"]["created"] == 2
+
+
+def test_the_rq_backend_runs_the_import(owner, owner_client, settings, django_capture_on_commit_callbacks):
+    """The Redis legs of CI (REDIS_URL set): enqueued on RQ, run by an in-process burst worker."""
+    if not settings.REDIS_URL:
+        pytest.skip("needs Redis (REDIS_URL)")
+    import django_rq
+    from django_tasks_rq.backend import Job
+    from rq import SimpleWorker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        task_id = upload(owner_client, GENERIC).json()["task_id"]
+    assert owner_client.get(STATUS.format(task_id)).json()["status"] == "PENDING"
+    queue = django_rq.get_queue("default", job_class=Job)
+    SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
+    status = owner_client.get(STATUS.format(task_id)).json()
+    assert status["status"] == "SUCCESS" and status["result"]["created"] == 2
