@@ -23,6 +23,7 @@ def _tables() -> tuple[dict, dict]:
     return airportsdata.load("IATA"), airportsdata.load("ICAO")
 
 
+@functools.lru_cache(maxsize=16384)
 def lookup(code: str) -> Airport | None:
     code = code.strip().upper()
     by_iata, by_icao = _tables()

@@ -9,9 +9,10 @@ within LAYOVER hours (default 24) of landing form one journey; the first flight'
 transit connection. Without times, a connection on the same day counts as a layover.
 """
 
+import functools
 import hashlib
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from trackbase.travel.imports.airports import Airport, lookup
@@ -46,8 +47,14 @@ def _airport(codes: tuple[str, ...]) -> Airport | None:
     return None
 
 
+@functools.cache
+def _zone(name: str) -> ZoneInfo:
+    # ZoneInfo's own cache is weak: without this, a zone is re-read from disk once its last user is gone.
+    return ZoneInfo(name)
+
+
 def _instant(day: date, moment: time | None, zone: str) -> datetime | None:
-    return None if moment is None else datetime.combine(day, moment, ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
+    return None if moment is None else datetime.combine(day, moment, _zone(zone)).astimezone(UTC)
 
 
 def to_flight(raw: RawFlight) -> Flight | RowError:
@@ -59,7 +66,7 @@ def to_flight(raw: RawFlight) -> Flight | RowError:
     arrival_day = raw.arrival_day
     landed_at = None
     if arrival_day is None and departed_at is not None and raw.duration is not None:
-        landed_local = (departed_at + raw.duration).astimezone(ZoneInfo(destination.tz))
+        landed_local = (departed_at + raw.duration).astimezone(_zone(destination.tz))
         arrival_day = landed_local.date()
     if arrival_day is None:
         late = raw.arrival_time is not None and raw.departure_time is not None and raw.arrival_time < raw.departure_time

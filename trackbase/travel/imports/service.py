@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from trackbase.core.errors import DomainError, NotFound
 from trackbase.travel.imports import formats, journeys
@@ -138,5 +140,14 @@ def _save(user, flights: list[journeys.Flight]) -> tuple[int, int]:
             existing.update(rows)
         new = [_segment(user, f) for key, f in unique.items() if key not in existing]
         TravelSegment.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+        _mark_new_connections(user, [key for key in existing if unique[key].transit])
         after_segments_changed(user.pk)
     return len(new), in_file_duplicates + len(existing)
+
+
+def _mark_new_connections(user, keys: list[str]) -> None:
+    """A flight imported before its connecting flight becomes a transit arrival once the connection is
+    known (an overlapping file); a file without the connection never unmarks one."""
+    for start in range(0, len(keys), 1000):
+        rows = TravelSegment.objects.filter(user=user, import_key__in=keys[start : start + 1000], transit=False)
+        rows.update(transit=True, version=F("version") + 1, updated_at=timezone.now())

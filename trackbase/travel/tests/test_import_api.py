@@ -89,6 +89,18 @@ def test_an_overlapping_file_in_another_encoding_adds_only_new_flights(
     assert bom["result"]["created"] == 2
 
 
+def test_a_later_file_with_the_connecting_flight_marks_the_earlier_arrival_as_transit(
+    owner, owner_client, django_capture_on_commit_callbacks
+):
+    first_leg = "".join(FR24.splitlines(keepends=True)[:2])
+    run(owner_client, first_leg, django_capture_on_commit_callbacks)
+    assert TravelSegment.objects.get(user=owner, flight_number="LH401").transit is False
+    status = run(owner_client, FR24, django_capture_on_commit_callbacks)
+    assert (status["result"]["created"], status["result"]["duplicates"]) == (2, 1)
+    inbound = TravelSegment.objects.get(user=owner, flight_number="LH401")
+    assert (inbound.transit, inbound.version) == (True, 2)
+
+
 def test_it_rejects_what_is_not_a_csv_flight_history(owner_client):
     assert_problem(upload(owner_client, b"\x89PNG\x00\x00binary"), 400, "NOT_CSV")
     assert_problem(upload(owner_client, "name,age\nbob,3\n"), 400, "NOT_CSV")
