@@ -107,7 +107,8 @@ class CountryDaysApi(APIView):
     def get(self, request):
         first, last = _range(request)
         membership = selectors.schengen_membership()
-        days = ledger(selectors.user_legs(user=request.user), until=last, membership=membership)
+        legs = selectors.user_legs(user=request.user)
+        days = ledger(legs, until=last, membership=membership, since=first, presorted=True)
         counts = residency.days_per_country(days, first, last)
         names = dict(Country.objects.filter(iso_code__in=counts).values_list("iso_code", "name"))
         rows = [
@@ -127,7 +128,8 @@ class LedgerApi(APIView):
     def get(self, request):
         first, last = _range(request)
         membership = selectors.schengen_membership()
-        days = ledger(selectors.user_legs(user=request.user), until=last, membership=membership)
+        legs = selectors.user_legs(user=request.user)
+        days = ledger(legs, until=last, membership=membership, since=first, presorted=True)
         rows = []
         day = first
         while day <= last:
