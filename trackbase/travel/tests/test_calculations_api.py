@@ -117,3 +117,10 @@ def test_the_database_returns_legs_in_the_presence_order(owner):
     legs = user_legs(user=owner)
     assert legs == sorted(legs, key=leg_order)
     assert [leg.arrival_country for leg in legs] == ["PT", "IT", "FR", "DE", "ES"]
+
+
+def test_an_outsider_sees_the_rules_and_only_their_own_status(trip, outsider_client):
+    assert len(outsider_client.get("/api/calculations/rules/").json()) == 2
+    status = outsider_client.get("/api/calculations/status/").json()
+    assert [s["days_used"] for s in status] == [0, 0]
+    assert status[1]["details"] == {"countries": []}
