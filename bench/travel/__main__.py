@@ -54,10 +54,30 @@ def measure(legs: list[Leg], check: date, repeats: int) -> list[float]:
     return times
 
 
+def csv_rows_per_second(rows: int) -> float:
+    """The import's pure part (decode, parse, airports, local times, layovers, duplicate keys), no database."""
+    from trackbase.travel.imports import formats, journeys
+
+    rng = random.Random(7)
+    airports = ["FRA", "JFK", "LHR", "CDG", "MUC", "DXB", "SIN", "HND", "ZRH", "MAD", "EDDF", "KJFK"]
+    lines = ["date,from,to,departure_time,arrival_time,flight_number"]
+    for n in range(rows):
+        origin, destination = rng.sample(airports, 2)
+        lines.append(f"2030-{1 + n % 12:02d}-{1 + n % 28:02d},{origin},{destination},{n % 24:02d}:15,,LH{n}")
+    data = "\n".join(lines).encode()
+    start = time.perf_counter()
+    kind, reader = formats.reader(formats.decode(data))
+    flights = [journeys.to_flight(formats.parse_row(kind, n, row)) for n, row in enumerate(reader, start=2)]
+    keys = [flight.import_key for flight in journeys.mark_layovers(flights)]
+    assert len(keys) == rows
+    return rows / (time.perf_counter() - start)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.travel", description=__doc__)
     parser.add_argument("--years", type=int, nargs="+", default=[1, 2, 5, 10, 20])
     parser.add_argument("--repeats", type=int, default=200)
+    parser.add_argument("--csv-rows", type=int, default=0, help="Also time the CSV import's pure part.")
     args = parser.parse_args()
     check = date(2031, 3, 14)
     print(f"{'years':>5} {'segments':>9} {'median ms':>10} {'p95 ms':>8}")
@@ -66,6 +86,8 @@ def main() -> None:
         times = sorted(measure(legs, check, args.repeats))
         p95 = times[int(len(times) * 0.95) - 1]
         print(f"{years:>5} {len(legs):>9} {statistics.median(times):>10.3f} {p95:>8.3f}")
+    if args.csv_rows:
+        print(f"CSV import, pure part: {csv_rows_per_second(args.csv_rows):,.0f} rows/s on {args.csv_rows:,} rows")
 
 
 if __name__ == "__main__":
