@@ -11,15 +11,16 @@ transit connection. Without times, a connection on the same day counts as a layo
 
 import functools
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from trackbase.travel.imports.airports import Airport, lookup
 from trackbase.travel.imports.formats import RawFlight, RowError
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Flight:
     row: int
     origin: Airport
@@ -36,7 +37,7 @@ class Flight:
     @property
     def import_key(self) -> str:
         parts = [self.departure_date.isoformat(), self.origin.key, self.destination.key]
-        parts += [self.departure_time.strftime("%H:%M") if self.departure_time else "", self.flight_number]
+        parts += [self.departure_time.isoformat("minutes") if self.departure_time else "", self.flight_number]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
 
 
@@ -97,13 +98,12 @@ def _connects(first: Flight, second: Flight, layover: timedelta) -> bool:
 
 
 def mark_layovers(flights: list[Flight], *, layover: timedelta = timedelta(hours=24)) -> list[Flight]:
-    """The flights in departure order, each arrival that connects to the next flight marked transit."""
+    """The flights in departure order, each arrival that connects to the next flight marked transit
+    (in place: at 100,000 rows a copy per flight is a measurable share of the import)."""
     # The ledger's order: departure day, then local departure time (timed first), then file order.
     ordered = sorted(
         flights, key=lambda f: (f.departure_date, f.departure_time is None, f.departure_time or time.min, f.row)
     )
-    marked = []
-    for index, flight in enumerate(ordered):
-        following = ordered[index + 1] if index + 1 < len(ordered) else None
-        marked.append(replace(flight, transit=following is not None and _connects(flight, following, layover)))
-    return marked
+    for flight, following in pairwise(ordered):
+        flight.transit = _connects(flight, following, layover)
+    return ordered
