@@ -57,6 +57,7 @@ class SegmentListApi(APIView):
         tags=["travel"],
         parameters=[FilterSerializer, *PAGE_PARAMETERS],
         responses={200: page_of(SyncItemOutput), **problems(400, 401)},
+        operation_id="travel_segments_list",
         summary="My travel segments, newest first (or, with updated_since, the changes since then)",
     )
     def get(self, request):
