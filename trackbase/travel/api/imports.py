@@ -6,6 +6,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from trackbase.core.idempotency import idempotent
 from trackbase.core.inputs import validated
 from trackbase.core.schema import problems
 from trackbase.travel.imports import service
@@ -56,6 +57,7 @@ class ImportCsvApi(APIView):
         responses={202: ImportAcceptedOutput, **problems(400, 401, 413)},
         summary="Import flights from a CSV file (generic or myFlightradar24), in the background",
     )
+    @idempotent
     def post(self, request):
         upload = validated(self.InputSerializer, request.data)["file"]
         data = upload.read(service.max_bytes() + 1)

@@ -5,6 +5,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from trackbase.core.idempotency import idempotent
 from trackbase.core.inputs import validated
 from trackbase.core.pagination import PAGE_PARAMETERS, page_body, page_of, page_window, paginate
 from trackbase.core.schema import problems
@@ -79,6 +80,7 @@ class SegmentListApi(APIView):
         responses={201: SegmentOutput, **problems(400, 401)},
         summary="Record a travel segment",
     )
+    @idempotent
     def post(self, request):
         segment = services.segment_create(user=request.user, **validated(SegmentInput, request.data))
         return _segment_response(segment, status.HTTP_201_CREATED)

@@ -153,3 +153,15 @@ def test_the_rq_backend_runs_the_import(owner, owner_client, settings, django_ca
     SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
     status = owner_client.get(STATUS.format(task_id)).json()
     assert status["status"] == "SUCCESS" and status["result"]["created"] == 2
+
+
+def test_a_retried_upload_with_the_same_idempotency_key_starts_one_import(owner, owner_client):
+    first = owner_client.post(
+        UPLOAD, {"file": SimpleUploadedFile("f.csv", GENERIC.encode())}, format="multipart", HTTP_IDEMPOTENCY_KEY="k-1"
+    )
+    retry = owner_client.post(
+        UPLOAD, {"file": SimpleUploadedFile("f.csv", GENERIC.encode())}, format="multipart", HTTP_IDEMPOTENCY_KEY="k-1"
+    )
+    assert first.status_code == retry.status_code == 202
+    assert first.json() == retry.json()
+    assert ImportJob.objects.filter(user=owner).count() == 1

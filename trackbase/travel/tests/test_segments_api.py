@@ -130,3 +130,11 @@ def test_bad_filters_are_400(owner_client):
     field_errors(owner_client.get(SEGMENTS, {"updated_since": "nope"}), "updated_since")
     assert_problem(owner_client.get(SEGMENTS, {"limit": "0"}), 400)
     assert_problem(owner_client.get(f"{SEGMENTS}99999999999999999999/"), 404)
+
+
+def test_a_retried_create_with_the_same_idempotency_key_makes_one_segment(owner, owner_client):
+    first = owner_client.post(SEGMENTS, body(), format="json", HTTP_IDEMPOTENCY_KEY="seg-1")
+    retry = owner_client.post(SEGMENTS, body(), format="json", HTTP_IDEMPOTENCY_KEY="seg-1")
+    assert first.status_code == retry.status_code == 201
+    assert first.json()["id"] == retry.json()["id"]
+    assert TravelSegment.objects.filter(user=owner).count() == 1
