@@ -7,6 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from trackbase.core.errors import DomainError, NotFound, ValidationFailed
+from trackbase.realtime import services as realtime
 from trackbase.travel import calculators, selectors
 from trackbase.travel.models import Country, SegmentTombstone, TravelSegment, UserVisaStatus, VisaRule
 
@@ -23,6 +24,7 @@ class RuleNotFound(NotFound):
     code, detail = "RULE_NOT_FOUND", "No such visa rule."
 
 
+SEGMENTS_CHANGED = "travel.segments_changed"
 ARRIVAL_BEFORE_DEPARTURE = "The arrival date cannot be before the departure date."
 UNKNOWN_COUNTRY = "Unknown ISO 3166-1 alpha-2 country code."
 
@@ -57,13 +59,19 @@ def visa_status_invalidate(*, user_id: int) -> None:
     UserVisaStatus.objects.filter(user_id=user_id).delete()
 
 
-def after_segments_changed(user_id: int) -> None:
-    """Drop the user's cached statuses and, after commit, check their Schengen alerts."""
+def after_segments_changed(user_id: int, change: str = "updated") -> None:
+    """Drop the user's cached statuses and, after commit, tell their other devices to sync
+    (`travel.segments_changed`, then `GET ?updated_since=`) and check their Schengen alerts."""
     visa_status_invalidate(user_id=user_id)
     # Imported lazily: alerts reads statuses through this module.
     from trackbase.travel import alerts
 
-    transaction.on_commit(lambda: alerts.schengen_alerts_check(user_id=user_id))
+    transaction.on_commit(lambda: _notify_devices(user_id, change), robust=True)
+    transaction.on_commit(lambda: alerts.schengen_alerts_check(user_id=user_id), robust=True)
+
+
+def _notify_devices(user_id: int, change: str) -> None:
+    realtime.emit_to_user(user_id, SEGMENTS_CHANGED, {"change": change, "at": timezone.now().isoformat()})
 
 
 @transaction.atomic
@@ -72,7 +80,7 @@ def segment_create(*, user, **fields) -> TravelSegment:
     _check_countries(fields)
     _check_dates(fields["departure_date"], fields["arrival_date"])
     segment = TravelSegment.objects.create(user=user, **_as_columns(fields))
-    after_segments_changed(user.pk)
+    after_segments_changed(user.pk, "created")
     return segment
 
 
@@ -106,7 +114,7 @@ def segment_delete(*, user, segment_id: int, if_match: str | None = None) -> Non
     segment = _locked(user, segment_id, if_match)
     SegmentTombstone.objects.create(user=user, segment_id=segment.pk)
     segment.delete()
-    after_segments_changed(user.pk)
+    after_segments_changed(user.pk, "deleted")
 
 
 def visa_status(*, user, rule: VisaRule, check_date: date | None = None) -> tuple[calculators.RuleResult, object]:

@@ -141,7 +141,7 @@ def _save(user, flights: list[journeys.Flight]) -> tuple[int, int]:
         new = [_segment(user, f) for key, f in unique.items() if key not in existing]
         TravelSegment.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
         _mark_new_connections(user, [key for key in existing if unique[key].transit])
-        after_segments_changed(user.pk)
+        after_segments_changed(user.pk, "imported")
     return len(new), in_file_duplicates + len(existing)
 
 

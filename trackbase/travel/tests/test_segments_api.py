@@ -138,3 +138,20 @@ def test_a_retried_create_with_the_same_idempotency_key_makes_one_segment(owner,
     assert first.status_code == retry.status_code == 201
     assert first.json()["id"] == retry.json()["id"]
     assert TravelSegment.objects.filter(user=owner).count() == 1
+
+
+def test_my_other_devices_hear_of_each_change_after_commit(
+    owner, owner_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    from trackbase.realtime import services as realtime
+
+    heard = []
+    monkeypatch.setattr(realtime, "emit_to_user", lambda user_id, event, data: heard.append((user_id, event, data)))
+    with django_capture_on_commit_callbacks(execute=True):
+        created = owner_client.post(SEGMENTS, body(), format="json").json()
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.delete(f"{SEGMENTS}{created['id']}/")
+    assert [(user_id, event, data["change"]) for user_id, event, data in heard] == [
+        (owner.pk, "travel.segments_changed", "created"),
+        (owner.pk, "travel.segments_changed", "deleted"),
+    ]
