@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from trackbase.travel.models import Country, ImportJob, SchengenMembership, TravelSegment, VisaRule
+from trackbase.travel.models import Country, ImportJob, SchengenMembership, TravelSegment, UserVisaStatus, VisaRule
 
 
 class SchengenMembershipInline(admin.TabularInline):
@@ -13,6 +13,11 @@ class CountryAdmin(admin.ModelAdmin):
     list_display = ["iso_code", "name"]
     search_fields = ["iso_code", "name"]
     inlines = [SchengenMembershipInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Membership decides which days count: every cached status may now be wrong.
+        UserVisaStatus.objects.all().delete()
 
 
 @admin.register(VisaRule)

@@ -10,7 +10,7 @@ from datetime import date
 
 import pycountry
 
-from trackbase.travel.models import Country, SchengenMembership, VisaRule
+from trackbase.travel.models import Country, SchengenMembership, UserVisaStatus, VisaRule
 
 SCHENGEN_SINCE: dict[str, date] = {
     **dict.fromkeys(["BE", "FR", "DE", "LU", "NL", "PT", "ES"], date(1995, 3, 26)),
@@ -71,7 +71,9 @@ def load() -> None:
     _load_countries()
     members = Country.objects.in_bulk(list(SCHENGEN_SINCE), field_name="iso_code")
     for code, since in SCHENGEN_SINCE.items():
-        SchengenMembership.objects.get_or_create(country=members[code], joined_on=since)
+        _, added = SchengenMembership.objects.get_or_create(country=members[code], joined_on=since)
+        if added:
+            UserVisaStatus.objects.all().delete()  # cached statuses were counted without this period
     for rule in RULES:
         visa_rule, _ = VisaRule.objects.update_or_create(
             calculation_logic_ref=rule["calculation_logic_ref"], defaults=rule
