@@ -32,4 +32,8 @@ JOBS: list[PeriodicJob] = [
         task="trackbase.wellness.tasks.send_weekly_reminders",
         every=timedelta(hours=1),
     ),
+    # Schengen thresholds for everyone (changes alert at once; this catches days passing without a change).
+    PeriodicJob(
+        name="travel_schengen_alerts", task="trackbase.travel.tasks.schengen_alerts_daily", every=timedelta(days=1)
+    ),
 ]

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "trackbase.rail",
     "trackbase.wellness",
     "trackbase.cylinders",
+    "trackbase.travel",
 ]
 
 MIDDLEWARE = [
@@ -430,3 +431,13 @@ LOGGING = {
 
 # Bare-framework ceiling endpoints for bench/ (never on in production).
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
+
+# Travel (seed 003): CSV import limits and the layover window; Sign in with Apple.
+TRAVEL_IMPORT_MAX_BYTES = env_int("TRAVEL_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+TRAVEL_IMPORT_MAX_ROWS = env_int("TRAVEL_IMPORT_MAX_ROWS", 100_000)
+TRAVEL_LAYOVER_HOURS = env_int("TRAVEL_LAYOVER_HOURS", 24)
+APPLE_JWKS_URL = env_str("APPLE_JWKS_URL", "https://appleid.apple.com/auth/keys")
+APPLE_ISSUER = env_str("APPLE_ISSUER", "https://appleid.apple.com")
+APPLE_BUNDLE_IDS = env_list("APPLE_BUNDLE_IDS", [])
+APPLE_JWKS_CACHE_SECONDS = env_int("APPLE_JWKS_CACHE_SECONDS", 3600)
+APPLE_JWKS_REFETCH_COOLDOWN_SECONDS = env_int("APPLE_JWKS_REFETCH_COOLDOWN_SECONDS", 30)

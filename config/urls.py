@@ -24,6 +24,7 @@ urlpatterns = [
             path("", include("trackbase.rail.urls")),
             path("", include("trackbase.wellness.urls")),
             path("", include("trackbase.cylinders.urls")),
+            path("", include("trackbase.travel.urls")),
             *([path("", include("bench.urls"))] if settings.BENCH_ENDPOINTS else []),
         ]
     ),

@@ -9,7 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from trackbase.accounts import services
+from trackbase.accounts import apple, services
 from trackbase.accounts.serializers import AuthOutput, DetailOutput, PrivacySettingsInput, SessionOutput, UserOutput
 from trackbase.accounts.tokens import token_revoke, tokens_issue, tokens_refresh, tokens_revoke_all
 from trackbase.core.caching import NoStoreMixin
@@ -64,6 +64,14 @@ class RegisterApi(NoStoreMixin, PublicAPIView):
         )
         first_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
         last_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
+        password_confirm = serializers.CharField(required=False, max_length=128, trim_whitespace=False)
+
+        def validate(self, attrs):
+            # The iOS client (seed 003) sends the password twice; others may omit the copy.
+            confirm = attrs.pop("password_confirm", None)
+            if confirm is not None and confirm != attrs["password"]:
+                raise serializers.ValidationError({"password_confirm": ["The passwords do not match."]})
+            return attrs
 
     @extend_schema(
         request=InputSerializer,
@@ -104,6 +112,33 @@ class LoginApi(NoStoreMixin, PublicAPIView):
     def post(self, request):
         user = services.user_login(**validated(self.InputSerializer, request.data), request=request)
         return _auth_response(user)
+
+
+class AppleLoginApi(NoStoreMixin, PublicAPIView):
+    throttle_classes = [scoped("login")]
+
+    class InputSerializer(serializers.Serializer):
+        identity_token = serializers.CharField(required=False, max_length=8192, help_text="Seed 003's name.")
+        id_token = serializers.CharField(required=False, max_length=8192, help_text="The iOS client's name.")
+        nonce = serializers.CharField(required=False, max_length=256)
+        first_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
+        last_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
+
+        def validate(self, attrs):
+            token = attrs.pop("identity_token", None) or attrs.pop("id_token", None)
+            attrs.pop("id_token", None)
+            if not token:
+                raise serializers.ValidationError({"identity_token": ["Send the Apple identity token."]})
+            return {"token": token, **attrs}
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: AuthOutput, **problems(400, 401, 429)},
+        summary="Sign in with Apple (links by Apple id, then verified email, or creates the account)",
+        tags=AUTH,
+    )
+    def post(self, request):
+        return _auth_response(apple.apple_user_login(**validated(self.InputSerializer, request.data)))
 
 
 class TokenRefreshApi(NoStoreMixin, PublicAPIView):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/auth/login/", apis.LoginApi.as_view(), name="auth-login"),
     path("api/auth/logout/", apis.LogoutApi.as_view(), name="auth-logout"),
     path("api/auth/login/email/", apis.LoginApi.as_view(), name="auth-login-email"),
+    path("api/auth/login/apple/", apis.AppleLoginApi.as_view(), name="auth-login-apple"),
     path("api/auth/token/refresh/", apis.TokenRefreshApi.as_view(), name="auth-token-refresh"),
     path("api/auth/password/change/", apis.PasswordChangeApi.as_view(), name="auth-password-change"),
     path("api/auth/password/reset/", apis.PasswordResetRequestApi.as_view(), name="auth-password-reset"),

@@ -131,6 +131,12 @@ class NotificationSettingsSerializer(StrictSerializer):
         help_text="Per-type overrides of `default`, keyed by type (UPPER_SNAKE_CASE, e.g. TRAIN_DELAY).",
     )
 
+    def get_fields(self):
+        fields = super().get_fields()
+        for key, (serializer_class, _normalize) in preferences.SECTIONS.items():
+            fields[key] = serializer_class(required=False)
+        return fields
+
     def validate_types(self, types: dict) -> dict:
         if len(types) > preferences.MAX_TYPES:
             raise serializers.ValidationError(TOO_MANY_TYPES)
@@ -142,6 +148,12 @@ class NotificationSettingsSerializer(StrictSerializer):
 class NotificationSettingsOutput(serializers.Serializer):
     default = ChannelsSerializer()
     types = serializers.DictField(child=ChannelsSerializer())
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for key, (serializer_class, _normalize) in preferences.SECTIONS.items():
+            fields[key] = serializer_class(required=False)
+        return fields
 
 
 class NotificationSettingsApi(APIView):
@@ -161,8 +173,9 @@ class NotificationSettingsApi(APIView):
     )
     def put(self, request):
         data = validated(NotificationSettingsSerializer, request.data)
+        sections = {key: dict(data[key]) for key in preferences.SECTIONS if key in data}
         document = services.notification_preferences_update(
-            user=request.user, default=data.get("default", {}), types=data.get("types", {})
+            user=request.user, default=data.get("default", {}), types=data.get("types", {}), sections=sections
         )
         return Response(document)
 

@@ -7,15 +7,33 @@ Stored in `User.notification_preferences` (a JSON document other apps may also w
 
 A channel is on for a type when `types[type][channel]` says so, else when `default[channel]` says so,
 else it is on. Keys other than `default` and `types` belong to someone else and are left alone.
+
+Other apps may show their own settings in the same document and endpoint (travel's Schengen alert
+thresholds): `register_section(key, serializer_class, normalize)` in their AppConfig.ready(). The
+section is stored under `key`, validated by the serializer on PUT and, once saved, shown as
+`normalize(stored)` (an unsaved section is left out: its owner documents its defaults).
 """
 
 import re
+from collections.abc import Callable
 
 IN_APP, REALTIME, PUSH = "in_app", "realtime", "push"
 CHANNELS = (IN_APP, REALTIME, PUSH)
 OWN_KEYS = ("default", "types")
 TYPE_NAME = re.compile(r"[A-Z][A-Z0-9_]{0,49}")
 MAX_TYPES = 100
+
+# key -> (input/output serializer class, normalize(stored value) -> shown value)
+SECTIONS: dict[str, tuple[type, Callable[[object], dict]]] = {}
+
+
+def register_section(key: str, serializer_class: type, normalize: Callable[[object], dict]) -> None:
+    SECTIONS[key] = (serializer_class, normalize)
+
+
+def sections_of(document) -> dict:
+    document = document if isinstance(document, dict) else {}
+    return {key: show(document[key]) for key, (_serializer, show) in SECTIONS.items() if key in document}
 
 
 def _channels(raw) -> dict[str, bool]:

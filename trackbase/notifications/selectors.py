@@ -15,4 +15,5 @@ def notification_unread_count(*, user) -> int:
 
 
 def notification_preferences_get(*, user) -> dict:
-    return preferences.normalize(user.notification_preferences)
+    document = user.notification_preferences
+    return preferences.normalize(document) | preferences.sections_of(document)

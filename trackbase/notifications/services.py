@@ -96,12 +96,14 @@ def _own(*, user, notification_id: int) -> Notification:
     return notification
 
 
-def notification_preferences_update(*, user, default: dict, types: dict) -> dict:
-    """Replace the user's notification preferences (keys of the document other apps own are kept)."""
+def notification_preferences_update(*, user, default: dict, types: dict, sections: dict | None = None) -> dict:
+    """Replace the user's notification preferences (keys of the document other apps own are kept, but for
+    the registered sections given in `sections`, which replace theirs)."""
     User = get_user_model()
     with transaction.atomic():
         locked = User.objects.select_for_update().only("notification_preferences").get(pk=user.pk)
         document = preferences.replace(locked.notification_preferences, default=default, types=types)
+        document |= sections or {}
         User.objects.filter(pk=user.pk).update(notification_preferences=document, updated_at=timezone.now())
     user.notification_preferences = document
-    return preferences.normalize(document)
+    return preferences.normalize(document) | preferences.sections_of(document)

@@ -1,0 +1,1 @@
+"""CSV import of flight histories: formats and airports (pure), journeys and layovers (pure), the job (Django)."""
