@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trackbase.accounts import services
+from trackbase.accounts.principal import full_user
 from trackbase.accounts.serializers import AuthOutput, DetailOutput, SessionOutput, UserOutput
 from trackbase.accounts.tokens import token_revoke, tokens_issue, tokens_refresh, tokens_revoke_all
 from trackbase.core.inputs import validated
@@ -106,7 +107,7 @@ class ProfileApi(APIView):
 
     @extend_schema(responses={200: UserOutput}, summary="The caller's profile")
     def get(self, request):
-        return Response(UserOutput(request.user, context={"request": request}).data)
+        return Response(UserOutput(full_user(request.user), context={"request": request}).data)
 
     @extend_schema(request=InputSerializer, responses={200: UserOutput}, summary="Update the caller's profile")
     def put(self, request):
@@ -121,7 +122,7 @@ class ProfileApi(APIView):
         fields = validated(self.InputSerializer, request.data, partial=True)
         if "avatar" in fields and fields["avatar"] is None:
             fields["avatar"] = ""
-        user = services.profile_update(user=request.user, **fields)
+        user = services.profile_update(user=full_user(request.user), **fields)
         return Response(UserOutput(user, context={"request": request}).data)
 
 
@@ -134,7 +135,7 @@ class PasswordChangeApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={200: AuthOutput}, summary="Change password; other sessions end")
     def post(self, request):
-        user = services.password_change(user=request.user, **validated(self.InputSerializer, request.data))
+        user = services.password_change(user=full_user(request.user), **validated(self.InputSerializer, request.data))
         return _auth_response(user)
 
 
@@ -180,6 +181,7 @@ class EmailVerifyResendApi(APIView):
 
     @extend_schema(request=None, responses={202: DetailOutput}, summary="Send the verification email again")
     def post(self, request):
-        if request.user.email and not request.user.email_verified:
-            services.email_verification_send(user=request.user)
+        user = full_user(request.user)
+        if user.email and not user.email_verified:
+            services.email_verification_send(user=user)
         return _detail("If your email still needs verifying, a new link has been sent.", status.HTTP_202_ACCEPTED)

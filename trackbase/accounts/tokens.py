@@ -19,6 +19,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from trackbase.accounts.models import RotatedRefreshToken
+from trackbase.accounts.principal import principal_sessions_revoked
 from trackbase.core.errors import DomainError
 
 
@@ -82,6 +83,8 @@ def tokens_revoke_all(*, user_id) -> int:
     )
     rows = [BlacklistedToken(token=token) for token in alive]
     BlacklistedToken.objects.bulk_create(rows, ignore_conflicts=True)
+    # Access tokens already issued end now too, on every process (not when their 15 minutes are up).
+    principal_sessions_revoked(user_id)
     for listener in _sessions_ended_listeners:
         transaction.on_commit(functools.partial(listener, user_id))
     return len(rows)
