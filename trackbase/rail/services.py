@@ -1,5 +1,6 @@
 """Rail writes: trains (admin), status events, bookings without overbooking, favorites."""
 
+import logging
 import random
 from datetime import datetime
 
@@ -13,6 +14,8 @@ from trackbase.notifications.services import notifications_send
 from trackbase.rail import rules
 from trackbase.rail.models import Booking, BookingStatus, Favorite, Train, TrainEvent, TrainEventType, TrainStatus
 from trackbase.rail.selectors import TRAIN_OUTPUT_FIELDS
+
+logger = logging.getLogger(__name__)
 
 
 class TrainNotFound(NotFound):
@@ -148,8 +151,19 @@ def train_event_record(
         event = TrainEvent.objects.create(
             train=train, type=type, delay_minutes=delay_minutes, platform=platform, message=message, created_by=actor
         )
-        transaction.on_commit(lambda: _enqueue_event_notifications(event.pk))
+        transaction.on_commit(lambda: _notify_after_commit(event.pk))
     return event
+
+
+def _notify_after_commit(event_id: int) -> None:
+    """From the process that wrote, right after commit: the followers' inbox rows and real-time events leave
+    now, not when a worker next polls its queue (push stays on the queue). If this fails, the task retries it
+    later; train_event_notify is idempotent."""
+    try:
+        train_event_notify(event_id=event_id)
+    except Exception:
+        logger.exception("train event notification failed; queued for a retry", extra={"event_id": event_id})
+        _enqueue_event_notifications(event_id)
 
 
 def _enqueue_event_notifications(event_id: int) -> None:
