@@ -12,8 +12,8 @@ work is not counted (SQLite runs in process, so there it is). With `--keep`, the
 for `callgrind_annotate`.
 
 The settings are the load bench's (DEBUG=0, LOG_LEVEL=WARNING, throttles lifted but running, BENCH_ENDPOINTS=1)
-on SQLite in a temp directory, with the request log's flush thread off (REQUEST_LOG_FLUSH_MS=0): the
-enqueue is measured, the batched insert is not.
+on SQLite in a temp directory (or `--database-url`), with the request log's flush thread off
+(REQUEST_LOG_FLUSH_MS=0): the enqueue is measured, the batched insert is not.
 """
 
 import argparse
@@ -47,8 +47,10 @@ void tb_stop(void) { CALLGRIND_STOP_INSTRUMENTATION; }
 """
 
 
-def _env(data_dir: Path) -> dict[str, str]:
+def _env(data_dir: Path, database_url: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "ANALYTICS_DATABASE_URL", "REDIS_URL"}}
+    if database_url:
+        env.update(DATABASE_URL=database_url, ANALYTICS_DATABASE_URL=f"{database_url}_analytics")
     env.update(
         DJANGO_SETTINGS_MODULE=env.get("DJANGO_SETTINGS_MODULE", "config.settings"),
         DATA_DIR=str(data_dir),
@@ -86,6 +88,8 @@ def _child_prepare(data_dir: Path) -> None:
     from trackbase.rail.models import Train
     from trackbase.rail.rules import station_key
 
+    get_user_model().objects.filter(username="cg_user").delete()
+    Train.objects.filter(train_number="12001").delete()
     user = get_user_model().objects.create_user("cg_user", "cg@bench.invalid", "Bench-Passw0rd!")
     get_user_model().objects.filter(pk=user.pk).update(last_active_at=timezone.now())
     departure = timezone.now() + timedelta(days=30)
@@ -102,6 +106,7 @@ def _child_prepare(data_dir: Path) -> None:
         available_seats=10_000_000,
     )
     (data_dir / "token").write_text(str(AccessToken.for_user(user)))
+    (data_dir / "train").write_text(str(Train.objects.get(train_number="12001").pk))
 
 
 def _child_run(data_dir: Path, scenario: str, requests: int, helper: str) -> None:
@@ -111,6 +116,8 @@ def _child_run(data_dir: Path, scenario: str, requests: int, helper: str) -> Non
 
     method, path, authenticated, body = SCENARIOS[scenario]
     token = (data_dir / "token").read_text().strip()
+    if body is not None:
+        body = body.replace(b'"train_id": 1', b'"train_id": ' + (data_dir / "train").read_text().strip().encode())
     base = {
         "REQUEST_METHOD": method,
         "PATH_INFO": path,
@@ -169,6 +176,11 @@ def main() -> None:
     parser.add_argument("--scenarios", default=",".join(DEFAULT_SCENARIOS), help=f"from {', '.join(SCENARIOS)}")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--keep", action="store_true", help="keep the temp directory (callgrind.out.<scenario>)")
+    parser.add_argument(
+        "--database-url",
+        help="measure on this PostgreSQL/MariaDB database (and <it>_analytics), both existing and disposable:"
+        " migrated, then seeded with one user and one train (MYSQL_DRIVER picks the MariaDB driver)",
+    )
     args = parser.parse_args()
     names = [name for name in args.scenarios.split(",") if name]
     unknown = set(names) - SCENARIOS.keys()
@@ -180,7 +192,7 @@ def main() -> None:
     python = sys.executable
     try:
         helper = _build_helper(directory)
-        env = _env(directory)
+        env = _env(directory, args.database_url)
         for database in ("default", "analytics"):
             subprocess.run([python, "manage.py", "migrate", "--database", database, "-v", "0"], env=env, check=True)
         subprocess.run([python, "-m", "bench.instructions", "_prepare", str(directory)], env=env, check=True)

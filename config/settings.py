@@ -105,6 +105,28 @@ TEMPLATES = [
 
 
 # --- Databases: main (transactional) and analytics (request log), kept apart -------------------
+MYSQL_DRIVER = env_str("MYSQL_DRIVER", "auto")
+if MYSQL_DRIVER not in {"auto", "mysqlclient", "pymysql"}:
+    raise ImproperlyConfigured(f"MYSQL_DRIVER={MYSQL_DRIVER!r}; choose auto, mysqlclient or pymysql.")
+
+
+def _mysql_driver() -> str:
+    """mysqlclient (C; the `mysql` extra, which needs libmysqlclient's headers to build) when installed, else
+    PyMySQL (pure Python, no system headers: what a plain install has). bench/README.md has the numbers."""
+    if MYSQL_DRIVER != "pymysql":
+        try:
+            import MySQLdb  # noqa: F401  (mysqlclient)
+
+            return "mysqlclient"
+        except ImportError:
+            if MYSQL_DRIVER == "mysqlclient":
+                raise ImproperlyConfigured("MYSQL_DRIVER=mysqlclient: not installed; pip install -e .[mysql]") from None
+    import pymysql
+
+    pymysql.install_as_MySQLdb()
+    return "pymysql"
+
+
 def _database(url: str | None, sqlite_name: str) -> dict:
     if not url:
         return {
@@ -120,10 +142,7 @@ def _database(url: str | None, sqlite_name: str) -> dict:
         }
     config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.mysql":
-        # PyMySQL stands in for mysqlclient: pure Python, so no system headers are needed anywhere.
-        import pymysql
-
-        pymysql.install_as_MySQLdb()
+        _mysql_driver()
         config["OPTIONS"] = {
             "charset": "utf8mb4",
             "isolation_level": "read committed",
