@@ -65,8 +65,12 @@ def _version_key(user_id) -> str:
     return f"principal:v:{user_id}"
 
 
+# Part of the key: a deploy that changes Principal's fields starts from fresh entries, never unpickles old ones.
+PRINCIPAL_SCHEMA = 1
+
+
 def _principal_key(user_id) -> str:
-    return f"principal:{user_id}"
+    return f"principal:{PRINCIPAL_SCHEMA}:{user_id}"
 
 
 def _revoked_key(user_id) -> str:
