@@ -37,7 +37,7 @@ SCENARIOS = {
     "my-bookings": ("GET", "/api/bookings/my/", True, None),
     "booking": ("POST", "/api/bookings/", True, b'{"train_id": 1, "seats": 1}'),
 }
-DEFAULT_SCENARIOS = ["bare", "bare-auth", "unauth-401", "not-found-404", "profile", "booking"]
+DEFAULT_SCENARIOS = ["bare", "bare-auth", "unauth-401", "not-found-404", "profile", "booking", "my-bookings"]
 WARMUP = 20
 
 _HELPER_C = """
