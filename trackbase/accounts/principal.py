@@ -9,9 +9,8 @@ with the version it was read under, and is only used while that version is still
 that must take effect at once (deactivation, role change, password change or reset, session
 revocation; in fact any save of the user row) writes a new version at once and again *after commit*, so a
 request on any process reads the row again on its next request, and no state older than the commit stays
-cached. A
-missing version (evicted, or a cold cache) is a fresh random one: the principal is reloaded, never
-trusted. Principals also expire after PRINCIPAL_TTL_SECONDS, which bounds what a change made behind the
+cached. A missing version (evicted, or a cold cache) is a fresh random one: the principal is reloaded,
+never trusted. Principals also expire after PRINCIPAL_TTL_SECONDS, which bounds what a change made behind the
 ORM's back (raw SQL) can leave stale.
 
 Session revocation ("log out everywhere", refresh-token reuse, password change) also records the second

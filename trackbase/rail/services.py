@@ -221,6 +221,9 @@ def mock_events_generate(*, user_id: int, rng: random.Random | None = None) -> l
 
 
 # --- Bookings -------------------------------------------------------------------------------------
+PNR_ATTEMPTS = 5
+
+
 def booking_create(*, user, train_id: int, seats: int) -> Booking:
     """Book seats. One conditional UPDATE takes them, so concurrent bookings can never oversell.
 
@@ -244,16 +247,14 @@ def booking_create(*, user, train_id: int, seats: int) -> Booking:
     raise AssertionError("unreachable")
 
 
-PNR_ATTEMPTS = 5
-
-
 def _seats_take(*, train_id: int, seats: int, now: datetime) -> Train | None:
     """Take the seats if the train is bookable; the train as it is now (output fields loaded), or None."""
     connection = connections[router.db_for_write(Train)]
     if connection.vendor in ("postgresql", "sqlite") and connection.features.can_return_columns_from_insert:
         # UPDATE ... RETURNING (PostgreSQL; SQLite 3.35+, the same release that returns from INSERT).
         params = [seats, now, train_id, seats, now, TrainStatus.CANCELLED.value]
-        return next(iter(Train.objects.raw(_take_returning_sql(connection), params)), None)
+        rows = Train.objects.db_manager(connection.alias).raw(_take_returning_sql(connection), params)
+        return next(iter(rows), None)
     # MariaDB has RETURNING on INSERT and DELETE only (MySQL on neither): the row our UPDATE just locked is
     # read back in the same transaction, so it is exactly what the UPDATE left.
     taken = (
