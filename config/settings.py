@@ -114,7 +114,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "trackbase.core.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -139,6 +139,28 @@ TEMPLATES = [
 
 
 # --- Databases: main (transactional) and analytics (request log), kept apart -------------------
+MYSQL_DRIVER = env_str("MYSQL_DRIVER", "auto")
+if MYSQL_DRIVER not in {"auto", "mysqlclient", "pymysql"}:
+    raise ImproperlyConfigured(f"MYSQL_DRIVER={MYSQL_DRIVER!r}; choose auto, mysqlclient or pymysql.")
+
+
+def _mysql_driver() -> str:
+    """mysqlclient (C; the `mysql` extra, which needs libmysqlclient's headers to build) when installed, else
+    PyMySQL (pure Python, no system headers: what a plain install has). bench/README.md has the numbers."""
+    if MYSQL_DRIVER != "pymysql":
+        try:
+            import MySQLdb  # noqa: F401  (mysqlclient)
+
+            return "mysqlclient"
+        except ImportError:
+            if MYSQL_DRIVER == "mysqlclient":
+                raise ImproperlyConfigured("MYSQL_DRIVER=mysqlclient: not installed; pip install -e .[mysql]") from None
+    import pymysql
+
+    pymysql.install_as_MySQLdb()
+    return "pymysql"
+
+
 def _database(url: str | None, sqlite_name: str) -> dict:
     if not url:
         return {
@@ -154,10 +176,7 @@ def _database(url: str | None, sqlite_name: str) -> dict:
         }
     config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.mysql":
-        # PyMySQL stands in for mysqlclient: pure Python, so no system headers are needed anywhere.
-        import pymysql
-
-        pymysql.install_as_MySQLdb()
+        _mysql_driver()
         config["OPTIONS"] = {
             "charset": "utf8mb4",
             "isolation_level": "read committed",
@@ -418,15 +437,48 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+_LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+if LOG_LEVEL not in _LOG_LEVELS:
+    raise ImproperlyConfigured(f"LOG_LEVEL={LOG_LEVEL!r}; choose one of {', '.join(_LOG_LEVELS)}.")
+
+
+def _at_least(level: str) -> str:
+    return max(LOG_LEVEL, level, key=_LOG_LEVELS.index)
+
+
+# Every logger writes through one JSON handler at LOG_LEVEL. Django's own loggers are reconfigured, not left
+# at DEFAULT_LOGGING's: "django" is set to INFO there (so LOG_LEVEL=ERROR would not silence it) and carries
+# handlers of its own. django.request reports every 4xx as a WARNING: a client's mistake (a 401, a 404, a 409
+# NOT_ENOUGH_SEATS) is not an operator's problem and is in the request log anyway, so 4xx lines are DEBUG
+# (trackbase.core.logging.ClientErrorFilter) and the logger sits at ERROR unless LOG_LEVEL is DEBUG, which
+# skips building a record per 4xx.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "trackbase.core.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "trackbase.core.logging.RequestIdFilter"},
+        "client_errors": {"()": "trackbase.core.logging.ClientErrorFilter"},
+    },
     "formatters": {"json": {"()": "trackbase.core.logging.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+            "level": LOG_LEVEL,
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"level": LOG_LEVEL, "handlers": [], "propagate": True},
+        "django.server": {"level": LOG_LEVEL, "handlers": [], "propagate": True},
+        "django.request": {
+            "level": LOG_LEVEL if LOG_LEVEL == "DEBUG" else _at_least("ERROR"),
+            "filters": ["client_errors"],
+        },
+        "django.db.backends": {"level": _at_least("WARNING")},
+    },
 }
 
 # Bare-framework ceiling endpoints for bench/ (never on in production).

@@ -27,14 +27,13 @@ LOAD_POLL_S = 15
 
 # What one delivery's latency spans, from the REST request to the client's handler ({room}: followers).
 LATENCY_HOPS = {
-    shapes.PRODUCTION: "POST /api/trains/{{n}}/events/ in a gunicorn worker -> commit -> on_commit enqueue on RQ"
-    " (Redis) -> rqworker forks a work horse for the job -> notifications_send: insert {room} rows, commit ->"
-    " on_commit claim them -> {room} x emit_to_user = Redis PUBLISH -> the Socket.IO process's pub/sub listener"
-    " -> websocket frame -> the client process's loop",
-    shapes.EMBEDDED: "POST /api/trains/{{n}}/events/ in serve's ASGI Django -> commit -> on_commit enqueue in the"
-    " database -> the task worker thread's next poll (every 0.5 s) -> notifications_send: insert {room} rows,"
-    " commit -> claim -> {room} x emit_to_user handed to the process's own loop -> websocket frame -> the client"
-    " process's loop",
+    shapes.PRODUCTION: "POST /api/trains/{{n}}/events/ in a gunicorn worker -> commit -> on_commit, in that worker:"
+    " notifications_send: insert {room} rows, commit -> claim them -> emit_to_users: {room} PUBLISHes in one"
+    " Redis pipeline -> the Socket.IO process's pub/sub listener -> websocket frame -> the client process's loop"
+    " (no RQ job: only pushes use the queue)",
+    shapes.EMBEDDED: "POST /api/trains/{{n}}/events/ in serve's ASGI Django -> commit -> on_commit, in that"
+    " request: notifications_send: insert {room} rows, commit -> claim -> emit_to_users: one hand-off of {room}"
+    " emits to the process's own loop -> websocket frame -> the client process's loop (no task poll)",
 }
 
 

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trackbase.accounts import apple, services
+from trackbase.accounts.principal import full_user
 from trackbase.accounts.serializers import AuthOutput, DetailOutput, PrivacySettingsInput, SessionOutput, UserOutput
 from trackbase.accounts.tokens import token_revoke, tokens_issue, tokens_refresh, tokens_revoke_all
 from trackbase.core.caching import NoStoreMixin
@@ -213,7 +214,7 @@ class ProfileApi(NoStoreMixin, APIView):
 
     @extend_schema(responses={200: UserOutput}, summary="The caller's profile", tags=PROFILE)
     def get(self, request):
-        return Response(UserOutput(request.user, context={"request": request}).data)
+        return Response(UserOutput(full_user(request.user), context={"request": request}).data)
 
     @extend_schema(
         request=REQUEST,
@@ -240,7 +241,7 @@ class ProfileApi(NoStoreMixin, APIView):
             raise ValidationError({"non_field_errors": [NOTHING_TO_UPDATE]})
         if "avatar" in fields and fields["avatar"] is None:
             fields["avatar"] = ""
-        user = services.profile_update(user=request.user, **fields)
+        user = services.profile_update(user=full_user(request.user), **fields)
         return Response(UserOutput(user, context={"request": request}).data)
 
 
@@ -255,7 +256,7 @@ class PasswordChangeApi(NoStoreMixin, APIView):
         request=InputSerializer, responses={200: AuthOutput}, summary="Change password; other sessions end", tags=AUTH
     )
     def post(self, request):
-        user = services.password_change(user=request.user, **validated(self.InputSerializer, request.data))
+        user = services.password_change(user=full_user(request.user), **validated(self.InputSerializer, request.data))
         return _auth_response(user)
 
 
@@ -319,6 +320,7 @@ class EmailVerifyResendApi(APIView):
 
     @extend_schema(request=None, responses={202: DetailOutput}, summary="Send the verification email again", tags=AUTH)
     def post(self, request):
-        if request.user.email and not request.user.email_verified:
-            services.email_verification_send(user=request.user)
+        user = full_user(request.user)
+        if user.email and not user.email_verified:
+            services.email_verification_send(user=user)
         return _detail("If your email still needs verifying, a new link has been sent.", status.HTTP_202_ACCEPTED)

@@ -18,6 +18,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from trackbase.accounts.models import RotatedRefreshToken
+from trackbase.accounts.principal import principal_sessions_revoked
 from trackbase.accounts.signals import sessions_ended
 from trackbase.core.errors import DomainError
 
@@ -75,6 +76,8 @@ def tokens_revoke_all(*, user_id) -> int:
     )
     rows = [BlacklistedToken(token=token) for token in alive]
     BlacklistedToken.objects.bulk_create(rows, ignore_conflicts=True)
+    # Access tokens already issued end now too, on every process (not when their 15 minutes are up).
+    principal_sessions_revoked(user_id)
     transaction.on_commit(lambda: _announce_sessions_ended(user_id))
     return len(rows)
 

@@ -18,6 +18,16 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class ClientErrorFilter(logging.Filter):
+    """django.request logs every 4xx response as a WARNING; a client error is DEBUG, a server error stays ERROR."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if record.levelno == logging.WARNING and isinstance(status, int) and 400 <= status < 500:
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {

@@ -1,3 +1,7 @@
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
+from django.utils.functional import SimpleLazyObject, empty
+
 from trackbase.core.request_id import accept_or_generate, reset_request_id, set_request_id
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -18,3 +22,19 @@ class RequestIdMiddleware:
             reset_request_id(token)
         response[REQUEST_ID_HEADER] = request.request_id
         return response
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """Django's messages (the admin's flash messages) with the storage built on first use.
+
+    Django's middleware builds a cookie-and-session storage on every request; an API request never reads or
+    writes a message, so it pays for nothing here (and no session is loaded for it)."""
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(lambda: default_storage(request))
+
+    def process_response(self, request, response):
+        messages = getattr(request, "_messages", None)
+        if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
+            return response
+        return super().process_response(request, response)

@@ -1,8 +1,8 @@
 """The request id of the current request, visible to logs and error bodies in any thread or task."""
 
 import contextvars
+import os
 import re
-import uuid
 
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 _VALID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -25,4 +25,5 @@ def accept_or_generate(header_value: str | None) -> str:
     # fullmatch, not match + `$`: `$` also matches before a trailing newline, which a header must never echo.
     if header_value and _VALID.fullmatch(header_value):
         return header_value
-    return uuid.uuid4().hex
+    # 128 random bits as 32 hex digits (what uuid4().hex looked like), without building a UUID per request.
+    return os.urandom(16).hex()

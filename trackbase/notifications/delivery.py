@@ -19,9 +19,7 @@ def notifications_deliver(*, channels_by_id: dict[int, dict[str, bool]]) -> None
     """Emit each notification to the user's open connections and queue its pushes, as the user's
     preferences for its type say. Only the caller that claims a notification delivers it."""
     notifications = _claim(sorted(channels_by_id))
-    for notification in notifications:
-        if channels_by_id[notification.pk][preferences.REALTIME]:
-            _emit(notification)
+    _emit([n for n in notifications if channels_by_id[n.pk][preferences.REALTIME]])
     to_push = [n for n in notifications if channels_by_id[n.pk][preferences.PUSH]]
     if to_push:
         outbox.push_messages_queue(notifications=to_push)
@@ -57,9 +55,11 @@ def _claim(notification_ids: list[int]) -> list[Notification]:
     return claimed
 
 
-def _emit(notification: Notification) -> None:
+def _emit(notifications: list[Notification]) -> None:
+    if not notifications:
+        return
     try:
-        realtime.emit_to_user(notification.user_id, "notification", realtime_payload(notification))
+        realtime.emit_to_users((n.user_id, "notification", realtime_payload(n)) for n in notifications)
     except Exception:
-        # The inbox and push still have it; a lost realtime event must not stop the other deliveries.
-        logger.exception("realtime notification emit failed", extra={"notification_id": notification.pk})
+        # The inbox and push still have them; a lost realtime event must not stop the other deliveries.
+        logger.exception("realtime notification emit failed", extra={"notification_ids": [n.pk for n in notifications]})

@@ -1,9 +1,10 @@
 """Rail writes: trains (admin), status events, bookings without overbooking, favorites."""
 
+import logging
 import random
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
@@ -11,6 +12,9 @@ from trackbase.core.errors import Conflict, DomainError, NotFound, ValidationFai
 from trackbase.notifications.services import notifications_send
 from trackbase.rail import rules
 from trackbase.rail.models import Booking, BookingStatus, Favorite, Train, TrainEvent, TrainEventType, TrainStatus
+from trackbase.rail.selectors import TRAIN_OUTPUT_FIELDS
+
+logger = logging.getLogger(__name__)
 
 
 class TrainNotFound(NotFound):
@@ -154,8 +158,19 @@ def train_event_record(
         event = TrainEvent.objects.create(
             train=train, type=type, delay_minutes=delay_minutes, platform=platform, message=message, created_by=actor
         )
-        transaction.on_commit(lambda: _enqueue_event_notifications(event.pk))
+        transaction.on_commit(lambda: _notify_after_commit(event.pk))
     return event
+
+
+def _notify_after_commit(event_id: int) -> None:
+    """From the process that wrote, right after commit: the followers' inbox rows and real-time events leave
+    now, not when a worker next polls its queue (push stays on the queue). If this fails, the task retries it
+    later; train_event_notify is idempotent."""
+    try:
+        train_event_notify(event_id=event_id)
+    except Exception:
+        logger.exception("train event notification failed; queued for a retry", extra={"event_id": event_id})
+        _enqueue_event_notifications(event_id)
 
 
 def _enqueue_event_notifications(event_id: int) -> None:
@@ -236,20 +251,60 @@ def mock_events_generate(*, user_id: int, rng: random.Random | None = None) -> l
 
 
 # --- Bookings -------------------------------------------------------------------------------------
+PNR_ATTEMPTS = 5
+
+
 def booking_create(*, user, train_id: int, seats: int) -> Booking:
-    """Book seats. One conditional UPDATE takes them, so concurrent bookings can never oversell."""
+    """Book seats. One conditional UPDATE takes them, so concurrent bookings can never oversell.
+
+    One short transaction: the UPDATE returns the train row the response shows (RETURNING), and the INSERT
+    follows; no savepoint, no second read of the train. A PNR collision (1 in 10^10 per pair) rolls the
+    whole transaction back, seats included, and it runs again with another PNR.
+    """
     if not 1 <= seats <= rules.MAX_SEATS_PER_BOOKING:
         raise SeatLimitExceeded(errors={"seats": [SeatLimitExceeded.detail]})
-    now = timezone.now()
-    with transaction.atomic():
-        taken = (
-            Train.objects.filter(pk=train_id, available_seats__gte=seats, departure_time__gt=now)
-            .exclude(status=TrainStatus.CANCELLED)
-            .update(available_seats=F("available_seats") - seats, updated_at=now)
-        )
-        if not taken:
-            raise _why_not_bookable(train_id=train_id, now=now)
-        return _booking_insert(user=user, train_id=train_id, seats=seats)
+    for attempt in range(PNR_ATTEMPTS):
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                train = _seats_take(train_id=train_id, seats=seats, now=now)
+                if train is None:
+                    raise _why_not_bookable(train_id=train_id, now=now)
+                return _booking_insert(user=user, train=train, seats=seats)
+        except IntegrityError:
+            if attempt == PNR_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _seats_take(*, train_id: int, seats: int, now: datetime) -> Train | None:
+    """Take the seats if the train is bookable; the train as it is now (output fields loaded), or None."""
+    connection = connections[router.db_for_write(Train)]
+    if connection.vendor in ("postgresql", "sqlite") and connection.features.can_return_columns_from_insert:
+        # UPDATE ... RETURNING (PostgreSQL; SQLite 3.35+, the same release that returns from INSERT).
+        params = [seats, now, train_id, seats, now, TrainStatus.CANCELLED.value]
+        rows = Train.objects.db_manager(connection.alias).raw(_take_returning_sql(connection), params)
+        return next(iter(rows), None)
+    # MariaDB has RETURNING on INSERT and DELETE only (MySQL on neither): the row our UPDATE just locked is
+    # read back in the same transaction, so it is exactly what the UPDATE left.
+    taken = (
+        Train.objects.filter(pk=train_id, available_seats__gte=seats, departure_time__gt=now)
+        .exclude(status=TrainStatus.CANCELLED)
+        .update(available_seats=F("available_seats") - seats, updated_at=now)
+    )
+    return Train.objects.only(*TRAIN_OUTPUT_FIELDS).get(pk=train_id) if taken else None
+
+
+def _take_returning_sql(connection) -> str:
+    qn = connection.ops.quote_name
+    column = {name: qn(Train._meta.get_field(name).column) for name in TRAIN_OUTPUT_FIELDS}
+    available = column["available_seats"]
+    # Only identifiers from the model's metadata, quoted by the backend, are interpolated; values are parameters.
+    return (
+        f"UPDATE {qn(Train._meta.db_table)} SET {available} = {available} - %s, {column['updated_at']} = %s"  # noqa: S608
+        f" WHERE {column['id']} = %s AND {available} >= %s AND {column['departure_time']} > %s"
+        f" AND {column['status']} <> %s RETURNING {', '.join(column.values())}"
+    )
 
 
 def _why_not_bookable(*, train_id: int, now: datetime) -> DomainError:
@@ -263,16 +318,11 @@ def _why_not_bookable(*, train_id: int, now: datetime) -> DomainError:
     return NotEnoughSeats(errors={"seats": [f"Only {train.available_seats} seats are available."]})
 
 
-def _booking_insert(*, user, train_id: int, seats: int, attempts: int = 5) -> Booking:
-    for attempt in range(attempts):
-        try:
-            with transaction.atomic():
-                return Booking.objects.create(pnr=rules.new_pnr(), user=user, train_id=train_id, seats=seats)
-        except IntegrityError:
-            # A PNR collision (1 in 10^10 per pair): draw another.
-            if attempt == attempts - 1:
-                raise
-    raise AssertionError("unreachable")
+def _booking_insert(*, user, train: Train, seats: int) -> Booking:
+    # The train instance rides along, so the response renders it without reading it again.
+    booking = Booking(pnr=rules.new_pnr(), user=user, train=train, seats=seats)
+    booking.save(force_insert=True)
+    return booking
 
 
 def booking_cancel(*, user, booking_id: int) -> Booking:

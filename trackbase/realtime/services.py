@@ -7,9 +7,12 @@ clients. Without it (the embedded single process), it is handed to this process'
 import asyncio
 import functools
 import logging
+from collections.abc import Iterable
+from typing import Any
 
 import socketio
 from django.conf import settings
+from socketio.packet import Packet
 
 from trackbase.realtime.presence import presence_key
 from trackbase.realtime.rooms import user_room
@@ -113,6 +116,51 @@ def _run_on_server_loop(make_coroutine, *, what: str) -> None:
 def emit_to_user(user_id: int, event: str, data) -> None:
     """Send `event` to every open connection (tab, device) of one user."""
     emit_to_room(user_room(user_id), event, data)
+
+
+def emit_to_users(emits: Iterable[tuple[int, str, Any]]) -> None:
+    """Send one `(user_id, event, data)` each, in one go: with Redis, one pipeline of PUBLISHes (one round trip
+    for N users, where python-socketio's manager makes one per emit); embedded, one hand-off to the loop."""
+    emits = list(emits)
+    if not emits:
+        return
+    if not settings.REDIS_URL:
+        from trackbase.realtime.server import sio
+
+        async def emit_all():
+            for user_id, event, data in emits:
+                await sio.emit(event, data, room=user_room(user_id))
+
+        _run_on_server_loop(emit_all, what=f"{len(emits)} events to users")
+        return
+    publisher = _publisher()
+    with _redis().pipeline(transaction=False) as pipe:
+        for user_id, event, data in emits:
+            message = _emit_message(publisher, event, data, room=user_room(user_id))
+            if message is None:
+                publisher.emit(event, data, room=user_room(user_id), namespace="/")
+            else:
+                pipe.publish(publisher.channel, publisher.json.dumps(message))
+        pipe.execute()
+
+
+def _emit_message(publisher: socketio.RedisManager, event: str, data, *, room: str) -> dict | None:
+    """The message python-socketio's PubSubManager.emit publishes (every Socket.IO process's listener reads it);
+    None for binary payloads, which the manager itself encodes."""
+    data = list(data) if isinstance(data, tuple) else [data]
+    if Packet.data_is_binary(data):
+        return None
+    return {
+        "method": "emit",
+        "event": event,
+        "data": data,
+        "binary": False,
+        "namespace": "/",
+        "room": room,
+        "skip_sid": None,
+        "callback": None,
+        "host_id": publisher.host_id,
+    }
 
 
 def is_online(user_id: int) -> bool:

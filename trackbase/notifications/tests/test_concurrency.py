@@ -58,7 +58,7 @@ def test_parallel_workers_send_one_message_once(owner, apns_server):
 
 def test_parallel_deliveries_of_one_notification_emit_and_queue_once(owner, monkeypatch):
     emitted = []
-    monkeypatch.setattr(realtime, "emit_to_user", lambda user_id, event, data: emitted.append(data["id"]))
+    monkeypatch.setattr(realtime, "emit_to_users", lambda emits: emitted.extend(data["id"] for _u, _e, data in emits))
     DeviceFactory(user=owner, platform="android")
     notification = NotificationFactory(user=owner)
     channels = {notification.pk: {"in_app": True, "realtime": True, "push": True}}

@@ -23,7 +23,7 @@ DELAY = {"type": "TRAIN_DELAY", "title": "12951 delayed", "message": "Running 20
 def emitted(monkeypatch) -> list[tuple]:
     """Every realtime emit, as (user_id, event, data)."""
     calls = []
-    monkeypatch.setattr(realtime, "emit_to_user", lambda user_id, event, data: calls.append((user_id, event, data)))
+    monkeypatch.setattr(realtime, "emit_to_users", lambda emits: calls.extend(emits))
     return calls
 
 
@@ -87,11 +87,11 @@ def test_a_failing_emit_does_not_stop_the_other_deliveries(
 ):
     reached = []
 
-    def flaky(user_id, event, data):
-        reached.append(user_id)
+    def flaky(emits):
+        reached.extend(user_id for user_id, _event, _data in emits)
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(realtime, "emit_to_user", flaky)
+    monkeypatch.setattr(realtime, "emit_to_users", flaky)
     device(owner, platform="android")
 
     send(django_capture_on_commit_callbacks, [owner.pk, outsider.pk])
