@@ -10,7 +10,11 @@ import socketio
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-django_application = get_asgi_application()
+
+from trackbase.core.bodies import BodyLimitASGI
+
+# Chunked bodies read (and capped) before Django, which would see them as empty (trackbase/core/bodies.py).
+django_application = BodyLimitASGI(get_asgi_application())
 
 from trackbase.realtime.server import sio  # noqa: E402  (needs the app registry ready)
 
