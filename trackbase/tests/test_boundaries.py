@@ -51,7 +51,7 @@ def test_ending_every_session_sends_sessions_ended_after_commit(owner, django_ca
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             tokens_revoke_all(user_id=owner.pk)
             assert received == []  # not before the revocation is committed
-        assert len(callbacks) == 1
+        assert callbacks  # it ran on commit (the cached principal's invalidation runs there too)
     finally:
         sessions_ended.disconnect(receiver)
     assert received == [owner.pk]

@@ -29,7 +29,7 @@ def _name_of_call(node: ast.Call) -> str | None:
     func = node.func
     called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
     reads_env = called in ENV_HELPERS or called == "getenv"
-    if called == "get" and isinstance(func, ast.Attribute) and ast.unparse(func.value) in ("os.environ", "environ"):
+    if called == "get" and isinstance(func, ast.Attribute) and ast.unparse(func.value) == "os.environ":
         reads_env = True
     if reads_env and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
         return node.args[0].value
@@ -43,7 +43,7 @@ def variables_read(path: Path) -> set[str]:
             names.add(name)
         elif (
             isinstance(node, ast.Subscript)
-            and ast.unparse(node.value) in ("os.environ", "environ")
+            and ast.unparse(node.value) == "os.environ"  # not a WSGI `environ` (the request's, not the process's)
             and isinstance(node.slice, ast.Constant)
         ):
             names.add(node.slice.value)

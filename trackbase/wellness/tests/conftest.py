@@ -33,6 +33,10 @@ def emitted(monkeypatch):
     monkeypatch.setattr(
         "trackbase.realtime.services.emit_to_room", lambda room, event, data: sent.append((room, event, data))
     )
+    monkeypatch.setattr(
+        "trackbase.realtime.services.emit_to_users",
+        lambda emits: sent.extend((f"user:{user_id}", event, data) for user_id, event, data in emits),
+    )
     return sent
 
 
