@@ -31,6 +31,16 @@ BEYOND_THE_SCHEMA = {
     "PUT /api/trains/{train_number}/": TRAIN_TIMETABLE,
     "PATCH /api/trains/{train_number}/": TRAIN_TIMETABLE,
     "POST /api/trains/{train_number}/events/": {"delay_minutes", "platform"},  # which an event type needs
+    # Cylinders: an Idempotency-Key sent before with another body is state; sent_to, customer and station
+    # name one place, so they must agree (equal values); a serial number may appear once per request.
+    "POST /api/cylinders/add": {"IDEMPOTENCY_KEY_REUSED", "cylinders"},
+    "POST /api/cylinders/ship": {"IDEMPOTENCY_KEY_REUSED", "sent_to"},
+    "POST /api/cylinders/return": {"IDEMPOTENCY_KEY_REUSED"},
+    "POST /api/cylinders/refill/send": {"IDEMPOTENCY_KEY_REUSED", "sent_to"},
+    "POST /api/cylinders/refill/receive": {"IDEMPOTENCY_KEY_REUSED"},
+    "POST /api/cylinders/trash": {"IDEMPOTENCY_KEY_REUSED"},
+    "POST /api/cylinders/reprint": {"IDEMPOTENCY_KEY_REUSED"},
+    "GET /api/admin/reports": {"date_from"},  # not after date_to, at most 3 years before it (default: today)
 }
 
 

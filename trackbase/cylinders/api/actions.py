@@ -1,5 +1,7 @@
 """Seed 004's cylinder writes: add (admin) and the bulk scan actions, each one service call."""
 
+from decimal import Decimal
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -15,6 +17,25 @@ from trackbase.cylinders.serializers import BatchOutput, CreatedOutput, ReprintB
 
 TAGS = ["cylinders"]
 PLACE_ALIASES = ("sent_to", "customer", "station")
+# Patterns the schema shows for what DRF's CharField refuses: NUL anywhere, and (where blank is not allowed)
+# nothing but whitespace, which it trims to blank.
+NO_NUL = r"^[^\x00]*$"
+SOME_TEXT = r"^[^\x00]*[^\x00\s][^\x00]*$"
+
+
+def text(pattern: str = NO_NUL, **kwargs) -> serializers.RegexField:
+    return serializers.RegexField(pattern, **kwargs)
+
+
+class DecimalString(serializers.RegexField):
+    """A non-negative decimal sent as a JSON string ("50.5"), the way responses render it ("50.50"): no float
+    rounding on the way in, and what a client reads it can send back."""
+
+    def __init__(self, **kwargs):
+        super().__init__(r"^[0-9]{1,6}(\.[0-9]{1,2})?$", trim_whitespace=False, **kwargs)
+
+    def to_internal_value(self, data):
+        return Decimal(super().to_internal_value(data))
 
 
 class CylinderSpecInput(serializers.Serializer):
@@ -23,9 +44,13 @@ class CylinderSpecInput(serializers.Serializer):
         required=False,
         help_text="Letters, digits, dot, slash, dash (stored upper-case); generated when absent.",
     )
-    gas_type = serializers.CharField(max_length=32)
-    capacity = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True)
-    tare_weight = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True)
+    gas_type = text(SOME_TEXT, max_length=32)
+    capacity = DecimalString(
+        required=False, allow_null=True, help_text="Litres, as a string: up to 6 digits and 2 decimals."
+    )
+    tare_weight = DecimalString(
+        required=False, allow_null=True, help_text="Kilograms, as a string: up to 6 digits and 2 decimals."
+    )
     manufacture_date = serializers.DateField(required=False, allow_null=True)
     next_test_due = serializers.DateField(required=False, allow_null=True)
 
@@ -34,8 +59,8 @@ class CylinderAddApi(APIView):
     permission_classes = [IsWorkerOrAdmin]
 
     class InputSerializer(serializers.Serializer):
-        cylinders = CylinderSpecInput(many=True, min_length=1, max_length=services.MAX_BATCH)
-        note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+        cylinders = serializers.ListField(child=CylinderSpecInput(), min_length=1, max_length=services.MAX_BATCH)
+        note = text(max_length=500, required=False, default="", allow_blank=True)
 
     @extend_schema(
         request=InputSerializer,
@@ -51,17 +76,26 @@ class CylinderAddApi(APIView):
 
 
 class ScanInput(serializers.Serializer):
+    """What every bulk action reads: the scanned codes, a note, and all-or-nothing or partial."""
+
     qr_codes = serializers.ListField(
-        child=serializers.CharField(max_length=codes.QR_MAX_LENGTH), min_length=1, max_length=services.MAX_BATCH
+        # Any scanned text: a blank or unknown one is that item's UNKNOWN_QR_CODE (409, or `failed` if partial).
+        child=text(max_length=codes.QR_MAX_LENGTH, allow_blank=True, trim_whitespace=False),
+        min_length=1,
+        max_length=services.MAX_BATCH,
     )
-    sent_to = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    customer = serializers.CharField(max_length=255, required=False, allow_blank=True, help_text="Alias of sent_to.")
-    station = serializers.CharField(max_length=255, required=False, allow_blank=True, help_text="Alias of sent_to.")
-    reason = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
-    note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+    note = text(max_length=500, required=False, default="", allow_blank=True)
     partial = serializers.BooleanField(
         required=False, default=False, help_text="Apply the valid items and report the rest, instead of all-or-nothing."
     )
+
+
+class PlaceScanInput(ScanInput):
+    """Ship and refill/send: where the cylinders go, under one of three names (one is required; they must agree)."""
+
+    sent_to = text(max_length=255, required=False, allow_blank=True)
+    customer = text(max_length=255, required=False, allow_blank=True, help_text="Alias of sent_to.")
+    station = text(max_length=255, required=False, allow_blank=True, help_text="Alias of sent_to.")
 
     def validate(self, data):
         places = {data.pop(name).strip() for name in PLACE_ALIASES if name in data} - {""}
@@ -73,22 +107,27 @@ class ScanInput(serializers.Serializer):
         return data
 
 
+class TrashScanInput(ScanInput):
+    reason = text(SOME_TEXT, max_length=255, help_text="Why the cylinders leave service (required).")
+
+
 class CylinderActionApi(APIView):
     """One bulk lifecycle action; each subclass names it and documents it."""
 
     permission_classes = [IsWorkerOrAdmin]
     action: str = ""
     output = BatchOutput
+    input = ScanInput
 
     def scan(self, request) -> Response:
-        data = validated(ScanInput, request.data)
+        data = validated(self.input, request.data)
         result = services.cylinders_transition(actor=request.user, action=self.action, **data)
         return Response(self.output(result).data)
 
 
-def scan_schema(summary: str, output=BatchOutput):
+def scan_schema(summary: str, output=BatchOutput, request=ScanInput):
     return extend_schema(
-        request=ScanInput,
+        request=request,
         responses={200: output, **problems(400, 401, 403, 409, 422)},
         summary=summary,
         description="All-or-nothing unless `partial`: any unknown code or invalid status answers 409 "
@@ -100,8 +139,9 @@ def scan_schema(summary: str, output=BatchOutput):
 
 class CylinderShipApi(CylinderActionApi):
     action = Action.SHIP
+    input = PlaceScanInput
 
-    @scan_schema("Ship AVAILABLE cylinders to a customer (sent_to, or customer)")
+    @scan_schema("Ship AVAILABLE cylinders to a customer (sent_to, or customer)", request=PlaceScanInput)
     @idempotent
     def post(self, request):
         return self.scan(request)
@@ -118,8 +158,9 @@ class CylinderReturnApi(CylinderActionApi):
 
 class CylinderRefillSendApi(CylinderActionApi):
     action = Action.REFILL_SEND
+    input = PlaceScanInput
 
-    @scan_schema("Send RETURNED cylinders to a refill station (sent_to, or station)")
+    @scan_schema("Send RETURNED cylinders to a refill station (sent_to, or station)", request=PlaceScanInput)
     @idempotent
     def post(self, request):
         return self.scan(request)
@@ -136,8 +177,9 @@ class CylinderRefillReceiveApi(CylinderActionApi):
 
 class CylinderTrashApi(CylinderActionApi):
     action = Action.TRASH
+    input = TrashScanInput
 
-    @scan_schema("Take cylinders out of service for good (admin; reason required)")
+    @scan_schema("Take cylinders out of service for good (admin; reason required)", request=TrashScanInput)
     @idempotent
     def post(self, request):
         return self.scan(request)

@@ -1,13 +1,14 @@
 """Seed 004's admin reports, each as JSON or CSV (`Accept: text/csv` or `?format=csv`, streamed)."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from trackbase.accounts.permissions import IsAdmin
 from trackbase.core.inputs import validated
-from trackbase.core.pagination import PAGE_PARAMETERS, page_of, paginate
+from trackbase.core.pagination import PAGE_PARAMETERS, page_of, page_window, paginate
 from trackbase.core.schema import problems
 from trackbase.cylinders import reports
 from trackbase.cylinders.csv_export import CSVRenderer, csv_response, wants_csv
@@ -16,10 +17,11 @@ from trackbase.cylinders.report_serializers import ActivityOutput, InventoryOutp
 from trackbase.cylinders.report_tables import activity_table, inventory_table, shipments_table
 
 TAGS = ["cylinders admin"]
+FORMATS = ("json", "csv")
 CSV_PARAMETER = OpenApiParameter(
     "format",
     str,
-    enum=["json", "csv"],
+    enum=list(FORMATS),
     description="csv: the same report as a streamed CSV (or send Accept: text/csv).",
 )
 
@@ -27,6 +29,15 @@ CSV_PARAMETER = OpenApiParameter(
 class ReportApi(APIView):
     permission_classes = [IsAdmin]
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
+
+    def perform_content_negotiation(self, request, force=False):
+        """`?format=` is a documented parameter: anything but one json or csv is a 400 naming it (DRF's
+        own format override answers an unknown format with a 404, and ignores an empty one)."""
+        if not force and "format" in request.query_params:
+            given = request.query_params.getlist("format")
+            if len(given) != 1 or given[0] not in FORMATS:
+                raise ValidationError({"format": [f"Must be one of: {', '.join(FORMATS)}."]})
+        return super().perform_content_negotiation(request, force)
 
 
 class ShipmentReportApi(ReportApi):
@@ -39,6 +50,7 @@ class ShipmentReportApi(ReportApi):
     )
     def get(self, request):
         params = validated(ShipmentFilter, request.query_params)
+        page_window(request.query_params)  # documented for both answers: a bad limit is a 400 for CSV too
         if wants_csv(request):
             return csv_response(*shipments_table(params))
         return paginate(request, reports.shipment_rows(**params), serializer=ShipmentRowOutput)

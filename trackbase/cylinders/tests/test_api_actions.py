@@ -47,10 +47,28 @@ def test_a_worker_may_not_add(worker_client):
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"cylinders": []}, {"cylinders": [{}]}, {"cylinders": [{"gas_type": "O2", "serial_number": "bad serial"}]}],
+    [
+        {},
+        {"cylinders": []},
+        {"cylinders": [{}]},
+        {"cylinders": [{"gas_type": "O2", "serial_number": "bad serial"}]},
+        {"cylinders": [{"gas_type": " "}]},
+        {"cylinders": [{"gas_type": "O2", "capacity": 50.5}]},  # decimals travel as strings, as responses show them
+        {"cylinders": [{"gas_type": "O2", "capacity": "-1"}]},
+        {"cylinders": [{"gas_type": "O2", "capacity": "1.234"}]},
+        {"cylinders": [{"gas_type": "O2\x00"}]},
+    ],
 )
 def test_add_rejects_bad_input(admin_client, body):
     assert_problem(admin_client.post("/api/cylinders/add", body, format="json"), 400, "VALIDATION_ERROR")
+
+
+def test_the_add_schema_bounds_the_list_and_declares_decimals_as_strings(admin_client):
+    components = admin_client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    cylinders = next(s["properties"]["cylinders"] for n, s in components.items() if n.startswith("CylinderAdd"))
+    assert (cylinders["minItems"], cylinders["maxItems"]) == (1, 1000)
+    capacity = components["CylinderSpecInputRequest"]["properties"]["capacity"]
+    assert capacity["type"] == "string" and capacity["pattern"]
 
 
 def test_add_refuses_a_taken_serial(admin_client, add_cylinders):
@@ -176,6 +194,19 @@ def test_trash_needs_a_reason(admin_client, add_cylinders):
     assert_problem(scan(admin_client, "/api/cylinders/trash", [cylinder]), 400, "VALIDATION_ERROR")
     assert scan(admin_client, "/api/cylinders/trash", [cylinder], reason="valve damage").status_code == 200
     assert status_of(cylinder) == Status.TRASHED
+
+
+def test_trash_refuses_a_blank_reason(admin_client, add_cylinders):
+    [cylinder] = add_cylinders()
+    body = assert_problem(scan(admin_client, "/api/cylinders/trash", [cylinder], reason="  "), 400, "VALIDATION_ERROR")
+    assert list(body["errors"]) == ["reason"] and status_of(cylinder) == Status.AVAILABLE
+
+
+def test_a_blank_scanned_code_is_an_unknown_code(worker_client, add_cylinders):
+    [cylinder] = add_cylinders()
+    response = worker_client.post("/api/cylinders/return", {"qr_codes": [cylinder.qr_code, " "]}, format="json")
+    body = assert_problem(response, 409, "INVALID_TRANSITION")
+    assert [item["result"] for item in body["errors"]["qr_codes"]] == ["failed", "failed"]
 
 
 def test_reprint_answers_new_and_old_codes_and_the_old_stops_resolving(admin_client, add_cylinders):

@@ -232,6 +232,23 @@ def test_reports_are_for_admins_only(path, suffix, worker_client, outsider_clien
 
 
 @pytest.mark.parametrize("path", REPORTS)
+@pytest.mark.parametrize("query", ["format=AAA", "format=", "format=csv&format=json", "format=api"])
+def test_an_unknown_format_is_a_400_naming_it(path, query, admin_client):
+    body = assert_problem(admin_client.get(f"{path}?{query}"), 400, "VALIDATION_ERROR")
+    assert list(body["errors"]) == ["format"]
+
+
+@pytest.mark.parametrize("path", REPORTS)
+def test_json_is_the_format_too(path, admin_client):
+    response = admin_client.get(f"{path}?format=json")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
+
+
+def test_shipments_as_csv_still_check_the_page_parameters(admin_client):
+    assert_problem(admin_client.get("/api/admin/shipments?format=csv&limit=x"), 400, "VALIDATION_ERROR")
+
+
+@pytest.mark.parametrize("path", REPORTS)
 def test_reports_answer_csv_to_an_accept_header(path, admin_client):
     response = admin_client.get(path, HTTP_ACCEPT="text/csv")
     assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
