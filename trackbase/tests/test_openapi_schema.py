@@ -25,11 +25,24 @@ def component(schema, ref: str) -> dict:
     return schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
 
 
-def test_every_operation_documents_its_errors_as_problems(schema):
+def _error_shape(label: str) -> tuple[str, str]:
+    """(media type, schema component) of an error response: the envelope contract under /api/v1/ answers
+    failures in its own body (V1Error, as JSON), every other path as problem+json."""
+    if label.split(" ")[1].startswith("/api/v1/"):
+        return "application/json", "V1Error"
+    return "application/problem+json", "Problem"
+
+
+def test_every_operation_documents_its_errors_in_its_contracts_error_shape(schema):
     undocumented = []
     for label, operation in operations(schema):
+        media_type, shape = _error_shape(label)
         errors = {status: response for status, response in operation["responses"].items() if status >= "400"}
-        if not errors or any(list(r.get("content", {})) != ["application/problem+json"] for r in errors.values()):
+        if not errors or any(
+            list(r.get("content", {})) != [media_type]
+            or r["content"][media_type]["schema"].get("$ref", "").rsplit("/", 1)[-1] != shape
+            for r in errors.values()
+        ):
             undocumented.append(label)
     assert not undocumented
 
@@ -104,9 +117,8 @@ def test_profile_updates_need_a_body(schema):
 def test_bodies_are_json_except_uploads(schema):
     for label, operation in operations(schema):
         media_types = set(operation.get("requestBody", {}).get("content", {}))
-        expected = (
-            {"application/json", "multipart/form-data"} if label.endswith("/api/profile/") else {"application/json"}
-        )
+        uploads = label.endswith("/api/profile/") or label == "POST /api/v1/users/avatar"
+        expected = {"application/json", "multipart/form-data"} if uploads else {"application/json"}
         assert media_types <= expected, label
 
 
