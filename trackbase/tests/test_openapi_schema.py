@@ -141,3 +141,13 @@ def test_the_envelope_contract_under_api_v1_gets_no_problem_responses():
 
     assert set(generated["paths"]["/api/v1/things/"]["post"]["responses"]) == {"201"}
     assert {"400", "401", "429"} <= set(generated["paths"]["/api/things/"]["post"]["responses"])
+
+
+def test_the_v1_contract_states_the_time_zones_and_usernames_it_accepts(schema):
+    components = schema["components"]["schemas"]
+    for name in ("GroupSettingsInputRequest", "GroupUpdateInputRequest", "V1ProfileInputRequest"):
+        time_zones = components[name]["properties"]["timezone"]
+        time_zones = time_zones["allOf"][0] if "allOf" in time_zones else time_zones
+        assert "Europe/Berlin" in component(schema, time_zones["$ref"])["enum"], name
+    assert components["V1ProfileInputRequest"]["properties"]["username"]["pattern"] == "^[A-Za-z0-9_-]{3,30}$"
+    assert "required" not in components["GroupUpdateInputRequest"]
