@@ -213,7 +213,8 @@ def test_no_reminder_outside_the_groups_reminder_hour(group, member):
     assert rules.reminder_due(datetime(2026, 3, 8, 18, 10), frequency="weekly")
 
 
-def test_the_stored_avatar_is_served(owner_client, client):
+def test_the_stored_avatar_is_served(owner_client, client, settings):
+    settings.SERVE_MEDIA = True  # as under `make run`; with a database server configured it defaults to off
     url = data_of(owner_client.post("/api/v1/users/avatar", {"avatar": image_file()}, format="multipart"))["avatarUrl"]
     response = client.get(url.removeprefix("http://testserver"))
     assert response.status_code == 200
