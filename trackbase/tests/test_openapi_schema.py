@@ -25,11 +25,24 @@ def component(schema, ref: str) -> dict:
     return schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
 
 
-def test_every_operation_documents_its_errors_as_problems(schema):
+def _error_shape(label: str) -> tuple[str, str]:
+    """(media type, schema component) of an error response: the envelope contract under /api/v1/ answers
+    failures in its own body (V1Error, as JSON), every other path as problem+json."""
+    if label.split(" ")[1].startswith("/api/v1/"):
+        return "application/json", "V1Error"
+    return "application/problem+json", "Problem"
+
+
+def test_every_operation_documents_its_errors_in_its_contracts_error_shape(schema):
     undocumented = []
     for label, operation in operations(schema):
+        media_type, shape = _error_shape(label)
         errors = {status: response for status, response in operation["responses"].items() if status >= "400"}
-        if not errors or any(list(r.get("content", {})) != ["application/problem+json"] for r in errors.values()):
+        if not errors or any(
+            list(r.get("content", {})) != [media_type]
+            or r["content"][media_type]["schema"].get("$ref", "").rsplit("/", 1)[-1] != shape
+            for r in errors.values()
+        ):
             undocumented.append(label)
     assert not undocumented
 
@@ -104,9 +117,8 @@ def test_profile_updates_need_a_body(schema):
 def test_bodies_are_json_except_uploads(schema):
     for label, operation in operations(schema):
         media_types = set(operation.get("requestBody", {}).get("content", {}))
-        expected = (
-            {"application/json", "multipart/form-data"} if label.endswith("/api/profile/") else {"application/json"}
-        )
+        uploads = label.endswith("/api/profile/") or label == "POST /api/v1/users/avatar"
+        expected = {"application/json", "multipart/form-data"} if uploads else {"application/json"}
         assert media_types <= expected, label
 
 
@@ -129,3 +141,13 @@ def test_the_envelope_contract_under_api_v1_gets_no_problem_responses():
 
     assert set(generated["paths"]["/api/v1/things/"]["post"]["responses"]) == {"201"}
     assert {"400", "401", "429"} <= set(generated["paths"]["/api/things/"]["post"]["responses"])
+
+
+def test_the_v1_contract_states_the_time_zones_and_usernames_it_accepts(schema):
+    components = schema["components"]["schemas"]
+    for name in ("GroupSettingsInputRequest", "GroupUpdateInputRequest", "V1ProfileInputRequest"):
+        time_zones = components[name]["properties"]["timezone"]
+        time_zones = time_zones["allOf"][0] if "allOf" in time_zones else time_zones
+        assert "Europe/Berlin" in component(schema, time_zones["$ref"])["enum"], name
+    assert components["V1ProfileInputRequest"]["properties"]["username"]["pattern"] == "^[A-Za-z0-9_-]{3,30}$"
+    assert "required" not in components["GroupUpdateInputRequest"]

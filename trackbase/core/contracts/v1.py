@@ -10,13 +10,16 @@ own way (HuCares says USERNAME_TAKEN where accounts say USERNAME_ALREADY_EXISTS)
 import math
 
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView, set_rollback
 
 from trackbase.core.errors import to_problem
 from trackbase.core.pagination import parse_bounded_int
 from trackbase.core.request_id import get_request_id
+from trackbase.core.schema import AutoSchema
 
 VERSION = "v1"
 DEFAULT_LIMIT = 20
@@ -81,9 +84,43 @@ def paginate(request, rows, *, serializer, context=None, **extra_meta) -> Respon
     return ok(serializer(items, many=True, context=context or {}).data, pagination=pagination, **extra_meta)
 
 
+class V1AutoSchema(AutoSchema):
+    """The project's schema machinery, with the error responses that follow from a view (400 for input, 401
+    for credentials, 403 for a narrower permission, 404 for a resource path, 413/415 for bodies, 429 for
+    throttles) documented in this contract's error envelope rather than as problem+json."""
+
+    def _get_response_bodies(self, direction="response"):
+        bodies = super()._get_response_bodies(direction)
+        for status_code in self._v1_error_statuses():
+            if str(status_code) not in bodies:
+                response = OpenApiResponse(V1ErrorSerializer, description=_ERROR_DESCRIPTIONS[status_code])
+                bodies[str(status_code)] = self._get_response_for_code(
+                    response, str(status_code), ["application/json"], direction
+                )
+        return bodies
+
+    def _v1_error_statuses(self) -> list[int]:
+        takes_body = self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None
+        has_query = any(parameter.get("in") in ("query", "header") for parameter in self._get_parameters())
+        permissions = self.view.get_permissions()
+        statuses = [400] if takes_body or has_query else []
+        if not all(isinstance(permission, AllowAny) for permission in permissions):
+            statuses.append(401)
+        if any(not isinstance(permission, (AllowAny, IsAuthenticated)) for permission in permissions):
+            statuses.append(403)
+        if "{" in self.path:
+            statuses.append(404)
+        if takes_body:
+            statuses += [413, 415]
+        if self.view.get_throttles():
+            statuses.append(429)
+        return statuses
+
+
 class V1ApiView(APIView):
     """Base of every `/api/v1/` view: errors leave in the envelope, with the contract's codes."""
 
+    schema = V1AutoSchema()
     renamed_codes: dict[str, str] = {}
 
     def get_exception_handler(self):
@@ -161,6 +198,18 @@ def enveloped(serializer, *, name: str | None = None, many: bool = False, pagina
         }
         _envelopes[key] = type(f"V1{label}{suffix}EnvelopeSerializer", (serializers.Serializer,), fields)
     return _envelopes[key]
+
+
+_ERROR_DESCRIPTIONS = {
+    400: "Invalid input (`VALIDATION_ERROR` with `details`, or a domain code).",
+    401: "Missing, invalid or expired credentials.",
+    403: "Signed in, but not allowed.",
+    404: "Not found (or not yours).",
+    409: "Conflicts with the current state.",
+    413: "The request body is too large.",
+    415: "The request body's media type is not accepted.",
+    429: "Rate limited; see Retry-After.",
+}
 
 
 def errors(*statuses: int) -> dict:

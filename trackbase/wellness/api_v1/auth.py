@@ -13,7 +13,7 @@ from trackbase.core.inputs import validated
 from trackbase.core.throttles import scoped
 from trackbase.wellness import rules
 from trackbase.wellness.api_v1.base import WellnessApi
-from trackbase.wellness.api_v1.serializers import AuthOutput, SessionOutput, UserOutput
+from trackbase.wellness.api_v1.serializers import AuthOutput, SessionOutput, UserOutput, username_field
 
 TAGS = ["wellness auth"]
 PIN_FIELD = serializers.RegexField(r"^[0-9]{4}$", error_messages={"invalid": pins.PIN_RULE})
@@ -38,7 +38,7 @@ class V1RegisterApi(NoStoreMixin, PublicApi):
     throttle_classes = [scoped("register")]
 
     class InputSerializer(serializers.Serializer):
-        username = serializers.CharField(max_length=30)
+        username = username_field()
         email = serializers.EmailField(required=False, max_length=254)
         password = serializers.CharField(required=False, max_length=128, trim_whitespace=False)
         pin = serializers.CharField(required=False, max_length=4, min_length=4, trim_whitespace=False)
@@ -172,7 +172,7 @@ class V1LogoutApi(WellnessApi):
         summary="Log out: this session (refreshToken given) or every session",
     )
     def post(self, request):
-        raw = validated(self.InputSerializer, request.data or {}).get("refreshToken")
+        raw = validated(self.InputSerializer, request.data).get("refreshToken")
         if raw:
             token_revoke(raw_refresh=raw, user=request.user)
         else:

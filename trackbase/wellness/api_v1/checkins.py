@@ -22,8 +22,8 @@ class ScoreField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
-def score():
-    return ScoreField(min_value=rules.SCORE_MIN, max_value=rules.SCORE_MAX)
+def score(**kwargs):
+    return ScoreField(min_value=rules.SCORE_MIN, max_value=rules.SCORE_MAX, **kwargs)
 
 
 class CheckInFields(serializers.Serializer):
@@ -93,7 +93,11 @@ class V1CheckInCurrentApi(WellnessApi):
 
 class V1CheckInDetailApi(WellnessApi):
     class InputSerializer(CheckInFields):
-        pass
+        # A PUT changes the fields it sends (any subset).
+        productive = score(required=False)
+        satisfied = score(required=False)
+        body = score(required=False)
+        care = score(required=False)
 
     @extend_schema(
         request=InputSerializer,
@@ -102,7 +106,7 @@ class V1CheckInDetailApi(WellnessApi):
         summary="Change one's own check-in (during its week only)",
     )
     def put(self, request, checkin_id: int):
-        fields = validated(self.InputSerializer, request.data, partial=True)
+        fields = validated(self.InputSerializer, request.data)
         return _one(services.checkin_update(user=request.user, checkin_id=checkin_id, **fields))
 
     @extend_schema(responses={204: None, **errors(401, 404)}, tags=TAGS, summary="Delete one's own check-in")

@@ -7,7 +7,7 @@ from trackbase.core.contracts.v1 import PageParams, enveloped, errors, ok, pagin
 from trackbase.core.inputs import validated
 from trackbase.wellness import selectors
 from trackbase.wellness.api_v1.base import WellnessApi
-from trackbase.wellness.api_v1.serializers import GroupOutput, MemberOutput
+from trackbase.wellness.api_v1.serializers import GroupOutput, MemberOutput, TimeZoneField
 from trackbase.wellness.models import Frequency, Role
 from trackbase.wellness.services import groups as services
 
@@ -18,8 +18,14 @@ class GroupSettingsInput(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     description = serializers.CharField(required=False, allow_blank=True, max_length=1000)
     maxMembers = serializers.IntegerField(source="max_members", required=False, min_value=2, max_value=100)
-    timezone = serializers.CharField(required=False, max_length=64)
+    timezone = TimeZoneField(required=False)
     checkinFrequency = serializers.ChoiceField(source="checkin_frequency", required=False, choices=Frequency.choices)
+
+
+class GroupUpdateInput(GroupSettingsInput):
+    """A PUT changes the fields it sends (any subset, none included)."""
+
+    name = serializers.CharField(required=False, max_length=100)
 
 
 def _group(group, request, http_status=status.HTTP_200_OK, message=None):
@@ -59,13 +65,13 @@ class V1GroupDetailApi(WellnessApi):
         return _group(selectors.group_for_member(user=request.user, group_id=group_id), request)
 
     @extend_schema(
-        request=GroupSettingsInput,
+        request=GroupUpdateInput,
         responses={200: enveloped(GroupOutput), **errors(400, 401, 403, 404, 409)},
         tags=TAGS,
         summary="Change a group's settings (admin)",
     )
     def put(self, request, group_id: int):
-        fields = validated(GroupSettingsInput, request.data, partial=True)
+        fields = validated(GroupUpdateInput, request.data)
         services.group_update(user=request.user, group_id=group_id, **fields)
         return _group(selectors.group_for_member(user=request.user, group_id=group_id), request)
 

@@ -1,8 +1,36 @@
 """Output shapes of /api/v1/ (camelCase, as seed 002 spells them): each renders and documents its response."""
 
+import zoneinfo
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from trackbase.wellness import rules
 from trackbase.wellness.models import Frequency, Role
+
+# What the services accept (accounts' profile_update, the groups' _check_timezone): IANA names, stated as an enum.
+TIME_ZONES = sorted(zoneinfo.available_timezones())
+UNKNOWN_TIME_ZONE = "Unknown time zone; use an IANA name such as Europe/Berlin."
+
+
+@extend_schema_field({"type": "string", "enum": TIME_ZONES, "description": "An IANA time zone name."})
+def username_field(**kwargs) -> serializers.RegexField:
+    """Input only: a HuCares username, its pattern in the schema (the reserved names are checked beside it)."""
+    return serializers.RegexField(
+        rf"^{rules.USERNAME_PATTERN.pattern}$",
+        max_length=30,
+        error_messages={"invalid": f"Invalid username: {rules.USERNAME_RULE}"},
+        help_text=f"{rules.USERNAME_RULE} Not one of the reserved names (admin, root, api, ...).",
+        **kwargs,
+    )
+
+
+class TimeZoneField(serializers.ChoiceField):
+    """Input only: a time zone the server knows, documented as the list it accepts."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {"invalid_choice": UNKNOWN_TIME_ZONE})
+        super().__init__(choices=TIME_ZONES, **kwargs)
 
 
 class UserOutput(serializers.Serializer):

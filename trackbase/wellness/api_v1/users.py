@@ -16,7 +16,9 @@ from trackbase.wellness.api_v1.serializers import (
     CheckInOutput,
     NotificationOutput,
     PublicUserOutput,
+    TimeZoneField,
     UserOutput,
+    username_field,
 )
 from trackbase.wellness.services import users as services
 
@@ -30,9 +32,10 @@ def _me(user, request, message=None):
 
 class V1ProfileApi(NoStoreMixin, WellnessApi):
     class InputSerializer(serializers.Serializer):
-        username = serializers.CharField(max_length=30)
-        email = serializers.EmailField(allow_null=True, allow_blank=True, max_length=254)
-        timezone = serializers.CharField(max_length=64)
+        # Any subset of the fields, none included (seed 002's PUT).
+        username = username_field(required=False)
+        email = serializers.EmailField(required=False, allow_null=True, allow_blank=True, max_length=254)
+        timezone = TimeZoneField(required=False)
 
         def validate_username(self, value):
             if problem := rules.username_problem(value):
@@ -50,7 +53,7 @@ class V1ProfileApi(NoStoreMixin, WellnessApi):
         summary="Update the caller's profile (any subset of the fields)",
     )
     def put(self, request):
-        fields = validated(self.InputSerializer, request.data, partial=True)
+        fields = validated(self.InputSerializer, request.data)
         return _me(accounts.profile_update(user=request.user, **fields), request, "Profile updated.")
 
 

@@ -213,3 +213,8 @@ def test_a_password_account_with_a_pin_signs_in_by_email_and_pin(owner, owner_cl
     data_of(owner_client.put("/api/v1/auth/pin", {"pin": "1357", "currentPassword": "Correct-Horse-9"}, format="json"))
     data_of(anon_client.post("/api/v1/auth/login", {"email": owner.email, "password": "1357"}))
     data_of(anon_client.post("/api/v1/auth/login", {"email": owner.email, "password": "Correct-Horse-9"}))
+
+
+def test_logout_refuses_a_body_that_is_not_an_object(owner):
+    response = client_for(owner).post("/api/v1/auth/logout", "null", content_type="application/json")
+    error_of(response, 400, "VALIDATION_ERROR")

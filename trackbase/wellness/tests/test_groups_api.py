@@ -235,3 +235,10 @@ def test_a_deleted_group_closes_its_room(owner_client, group, room_changes, djan
     with django_capture_on_commit_callbacks(execute=True):
         assert owner_client.delete(f"/api/v1/groups/{group.pk}").status_code == 204
     assert room_changes == [("close", f"group:{group.pk}")]
+
+
+def test_a_settings_change_sends_only_what_changes(owner_client, group):
+    data = data_of(owner_client.put(f"/api/v1/groups/{group.pk}", {"timezone": "Asia/Tokyo"}))
+    assert data["timezone"] == "Asia/Tokyo" and data["name"] == group.name
+    error = error_of(owner_client.put(f"/api/v1/groups/{group.pk}", {"timezone": "0"}), 400, "VALIDATION_ERROR")
+    assert error["details"] == {"timezone": ["Unknown time zone; use an IANA name such as Europe/Berlin."]}
