@@ -31,6 +31,15 @@ BEYOND_THE_SCHEMA = {
     "PUT /api/trains/{train_number}/": TRAIN_TIMETABLE,
     "PATCH /api/trains/{train_number}/": TRAIN_TIMETABLE,
     "POST /api/trains/{train_number}/events/": {"delay_minutes", "platform"},  # which an event type needs
+    # Travel: cross-field date order (travel/services.py, api/calculations.py), and a file's content.
+    "POST /api/travel-segments/": {"arrival_date", "IDEMPOTENCY_KEY_REUSED"},  # not before departure_date
+    "PUT /api/travel-segments/{segment_id}/": {"arrival_date"},
+    "PATCH /api/travel-segments/{segment_id}/": {"arrival_date"},
+    # NOT_CSV: a CSV flight history we can read (encoding, header row), the file's content, not its shape.
+    "POST /api/travel-segments/import/csv/": {"NOT_CSV", "IDEMPOTENCY_KEY_REUSED"},
+    "POST /api/calculations/schengen/plan/": {"exit_date"},  # not before entry_date, at most ten years later
+    "GET /api/calculations/countries/": {"from"},  # on or before `to`, at most 20 years before it
+    "GET /api/calculations/days/": {"from"},
 }
 
 
