@@ -311,6 +311,7 @@ SPECTACULAR_SETTINGS = {
         "WellnessRoleEnum": "trackbase.wellness.models.Role.choices",
         "PrivacyLevelEnum": "trackbase.accounts.privacy.PRIVACY_LEVELS",
         "CylinderStatusEnum": "trackbase.cylinders.models.STATUS_CHOICES",
+        "CountryCodeEnum": "trackbase.travel.api.serializers.COUNTRY_CODES",
     },
     # `<id:...>` path ids (trackbase.core.routing.IdConverter).
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},

@@ -45,6 +45,15 @@ BEYOND_THE_SCHEMA = {
     "POST /api/v1/auth/register": {"username"},  # not a reserved name (admin, root, api, ...)
     "PUT /api/v1/users/profile": {"username"},
     "POST /api/v1/users/avatar": {"avatar"},  # the file must be a readable image (Pillow decodes it)
+    # Travel: cross-field date order (travel/services.py, api/calculations.py), and a file's content.
+    "POST /api/travel-segments/": {"arrival_date", "IDEMPOTENCY_KEY_REUSED"},  # not before departure_date
+    "PUT /api/travel-segments/{segment_id}/": {"arrival_date"},
+    "PATCH /api/travel-segments/{segment_id}/": {"arrival_date"},
+    # NOT_CSV: a CSV flight history we can read (encoding, header row), the file's content, not its shape.
+    "POST /api/travel-segments/import/csv/": {"NOT_CSV", "IDEMPOTENCY_KEY_REUSED"},
+    "POST /api/calculations/schengen/plan/": {"exit_date"},  # not before entry_date, at most ten years later
+    "GET /api/calculations/countries/": {"from"},  # on or before `to`, at most 20 years before it
+    "GET /api/calculations/days/": {"from"},
 }
 
 

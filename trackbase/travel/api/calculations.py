@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -29,29 +29,25 @@ from trackbase.travel.rules.presence import ledger
 MAX_RANGE_DAYS = 366 * 20
 
 
-class RangeSerializer(serializers.Serializer):
-    date_from = travel_date(required=False, help_text="First day (default: 1 January this year).")
-    date_to = travel_date(required=False, help_text="Last day (default: today).")
+# "from" is a Python keyword, hence the functional form.
+RangeSerializer = type(
+    "RangeSerializer",
+    (serializers.Serializer,),
+    {
+        "from": travel_date(required=False, help_text="First day (default: 1 January of `to`'s year)."),
+        "to": travel_date(required=False, help_text="Last day (default: today in your time zone)."),
+    },
+)
 
 
 def _range(request):
-    params = request.query_params
-    data = validated(
-        RangeSerializer, {k: v for k, v in (("date_from", params.get("from")), ("date_to", params.get("to"))) if v}
-    )
+    data = validated(RangeSerializer, request.query_params)
     today = selectors.user_today(request.user)
-    last = data.get("date_to", today)
-    first = data.get("date_from", last.replace(month=1, day=1))
+    last = data.get("to", today)
+    first = data.get("from", last.replace(month=1, day=1))
     if first > last or (last - first).days > MAX_RANGE_DAYS:
         raise ValidationError({"from": [f"Must be on or before `to`, at most {MAX_RANGE_DAYS} days before it."]})
     return first, last
-
-
-def _range_parameters():
-    return [
-        OpenApiParameter("from", {"type": "string", "format": "date"}, description="First day (default 1 January)."),
-        OpenApiParameter("to", {"type": "string", "format": "date"}, description="Last day (default today)."),
-    ]
 
 
 class SchengenStatusApi(APIView):
@@ -61,7 +57,7 @@ class SchengenStatusApi(APIView):
     @extend_schema(
         tags=["travel"],
         parameters=[QuerySerializer],
-        responses={200: SchengenStatusOutput, **problems(400, 401)},
+        responses={200: SchengenStatusOutput, **problems(400, 401, 404)},
         summary="My Schengen 90/180 status on a day",
     )
     def get(self, request):
@@ -100,7 +96,7 @@ class SchengenPlanApi(APIView):
 class CountryDaysApi(APIView):
     @extend_schema(
         tags=["travel"],
-        parameters=_range_parameters(),
+        parameters=[RangeSerializer],
         responses={200: CountryDaysReportOutput, **problems(400, 401)},
         summary="Days I spent in each country between two days (a travel day counts in both countries)",
     )
@@ -121,7 +117,7 @@ class CountryDaysApi(APIView):
 class LedgerApi(APIView):
     @extend_schema(
         tags=["travel"],
-        parameters=_range_parameters(),
+        parameters=[RangeSerializer],
         responses={200: LedgerOutput, **problems(400, 401)},
         summary="Where I was on each day (days with unknown presence are left out)",
     )

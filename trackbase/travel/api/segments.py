@@ -10,7 +10,13 @@ from trackbase.core.inputs import validated
 from trackbase.core.pagination import PAGE_PARAMETERS, page_body, page_of, page_window, paginate
 from trackbase.core.schema import problems
 from trackbase.travel import selectors, services
-from trackbase.travel.api.serializers import SegmentOutput, SyncItemOutput, country_code, travel_date
+from trackbase.travel.api.serializers import (
+    LocalTimeField,
+    SegmentOutput,
+    SyncItemOutput,
+    country_code,
+    travel_date,
+)
 from trackbase.travel.models import Transport
 
 IF_MATCH = OpenApiParameter(
@@ -23,8 +29,8 @@ class SegmentInput(serializers.Serializer):
     arrival_country = country_code()
     departure_date = travel_date()
     arrival_date = travel_date()
-    departure_time = serializers.TimeField(required=False, allow_null=True, default=None)
-    arrival_time = serializers.TimeField(required=False, allow_null=True, default=None)
+    departure_time = LocalTimeField(required=False, allow_null=True, default=None)
+    arrival_time = LocalTimeField(required=False, allow_null=True, default=None)
     departure_timezone = serializers.CharField(required=False, allow_blank=True, max_length=64, default="")
     arrival_timezone = serializers.CharField(required=False, allow_blank=True, max_length=64, default="")
     mode_of_transport = serializers.ChoiceField(choices=Transport.choices, default=Transport.OTHER)
@@ -33,12 +39,6 @@ class SegmentInput(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
     transit = serializers.BooleanField(required=False, default=False)
     flight_number = serializers.CharField(required=False, allow_blank=True, max_length=10, default="")
-
-    def validate(self, attrs):
-        for name in ("departure_country", "arrival_country"):
-            if name in attrs:
-                attrs[name] = attrs[name].upper()
-        return attrs
 
 
 def _segment_response(segment, status_code=status.HTTP_200_OK) -> Response:
@@ -69,8 +69,6 @@ class SegmentListApi(APIView):
             total, rows = selectors.segment_changes(user=request.user, since=since, limit=limit, offset=offset)
             results = SyncItemOutput(rows, many=True).data
             return Response(page_body(total=total, limit=limit, offset=offset, results=results))
-        if filters.get("country"):
-            filters["country"] = filters["country"].upper()
         rows = selectors.segment_list(user=request.user, **filters)
         return paginate(request, rows, serializer=SegmentOutput)
 

@@ -1,23 +1,55 @@
 """Output shapes of the travel API (each renders a response and documents it)."""
 
+import re
 from datetime import date
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+import pycountry
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from trackbase.travel.models import Transport
 
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+# YYYY-MM-DD from 1900 to 2199, the only spelling accepted (Python also reads 20000101 and 2000-1-1).
+TRAVEL_DATE = re.compile(r"^(19\d\d|2[01]\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+OUT_OF_RANGE = f"Must be a day from {FIRST_DAY} to {LAST_DAY}, as YYYY-MM-DD."
+# The countries loaded by the reference data (pycountry's ISO 3166-1), upper case as stored.
+COUNTRY_CODES = sorted(entry.alpha_2 for entry in pycountry.countries)
 
 
-def travel_date(**kwargs) -> serializers.DateField:
+@extend_schema_field({"type": "string", "format": "date", "pattern": TRAVEL_DATE.pattern})
+class TravelDateField(serializers.DateField):
     """A day between 1900 and 2199: the window arithmetic never leaves the calendar."""
-    validators = [MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)]
-    return serializers.DateField(validators=validators, **kwargs)
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str) or not TRAVEL_DATE.fullmatch(value):
+            raise serializers.ValidationError(OUT_OF_RANGE)
+        return super().to_internal_value(value)
 
 
-def country_code(**kwargs) -> serializers.RegexField:
-    return serializers.RegexField(r"^[A-Za-z]{2}$", help_text="ISO 3166-1 alpha-2 code, e.g. DE.", **kwargs)
+# A local wall-clock time (the time zone is a separate field): HH:MM[:SS[.ffffff]], no offset.
+LOCAL_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$")
+NOT_A_LOCAL_TIME = "Must be a local time HH:MM[:SS[.ffffff]], without an offset."
+
+
+@extend_schema_field({"type": "string", "pattern": LOCAL_TIME.pattern, "example": "08:30:00"})
+class LocalTimeField(serializers.TimeField):
+    """A time of day as read on the local clock; an offset (`Z`, `+02:00`) would be silently dropped."""
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str) or not LOCAL_TIME.fullmatch(value):
+            raise serializers.ValidationError(NOT_A_LOCAL_TIME)
+        return super().to_internal_value(value)
+
+
+def travel_date(**kwargs) -> TravelDateField:
+    return TravelDateField(**kwargs)
+
+
+def country_code(**kwargs) -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=COUNTRY_CODES, help_text="ISO 3166-1 alpha-2 code in upper case, e.g. DE.", **kwargs
+    )
 
 
 class CountryOutput(serializers.Serializer):
@@ -32,8 +64,8 @@ class SegmentOutput(serializers.Serializer):
     arrival_country = serializers.CharField(source="arrival_country_id")
     departure_date = serializers.DateField()
     arrival_date = serializers.DateField()
-    departure_time = serializers.TimeField(allow_null=True)
-    arrival_time = serializers.TimeField(allow_null=True)
+    departure_time = LocalTimeField(allow_null=True)
+    arrival_time = LocalTimeField(allow_null=True)
     departure_timezone = serializers.CharField()
     arrival_timezone = serializers.CharField()
     mode_of_transport = serializers.ChoiceField(choices=Transport.choices)

@@ -82,6 +82,12 @@ def test_days_per_country_and_the_ledger(trip, owner_client):
     field_errors(owner_client.get("/api/calculations/days/", {"from": "2031-02-01", "to": "2031-01-01"}), "from")
 
 
+@pytest.mark.parametrize("report", ["countries", "days"])
+@pytest.mark.parametrize(("query", "field"), [("to=", "to"), ("from=", "from"), ("from=2200-01-01", "from")])
+def test_a_report_rejects_an_empty_or_out_of_range_day(owner_client, report, query, field):
+    field_errors(owner_client.get(f"/api/calculations/{report}/?{query}"), field)
+
+
 def test_the_rules_and_my_status_under_each(trip, owner_client, anon_client):
     rules = anon_client.get("/api/calculations/rules/").json()
     assert [r["calculation_logic_ref"] for r in rules] == ["schengen_90_180", "calendar_year_183"]

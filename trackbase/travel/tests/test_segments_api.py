@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_creates_a_segment_with_iso_codes_in_and_out(owner_client):
-    response = owner_client.post(SEGMENTS, body(dep="us", arr="DE", mode_of_transport="Flight"), format="json")
+    response = owner_client.post(SEGMENTS, body(dep="US", arr="DE", mode_of_transport="Flight"), format="json")
     assert response.status_code == 201, response.content
     data = response.json()
     assert (data["departure_country"], data["arrival_country"]) == ("US", "DE")
@@ -26,6 +26,22 @@ def test_it_rejects_an_arrival_before_the_departure(owner_client):
 
 def test_it_rejects_an_unknown_country(owner_client):
     field_errors(owner_client.post(SEGMENTS, body(arr="XX"), format="json"), "arrival_country")
+
+
+def test_it_takes_country_codes_in_upper_case_only_as_documented(owner_client):
+    field_errors(owner_client.post(SEGMENTS, body(dep="us"), format="json"), "departure_country")
+    field_errors(owner_client.get(SEGMENTS, {"country": "fr"}), "country")
+
+
+@pytest.mark.parametrize("day", ["1899-12-31", "2200-01-01", "20310110", "2031-1-10", "2031-01-10\n"])
+def test_it_rejects_days_outside_1900_to_2199_or_not_spelled_yyyy_mm_dd(owner_client, day):
+    field_errors(owner_client.post(SEGMENTS, body(on=day, arrive="2031-01-10"), format="json"), "departure_date")
+    field_errors(owner_client.get(SEGMENTS, {"date_from": day}), "date_from")
+
+
+@pytest.mark.parametrize("when", ["07:30Z", "07:30:00+02:00", "7:30", "24:00"])
+def test_it_rejects_times_with_an_offset_or_out_of_the_day(owner_client, when):
+    field_errors(owner_client.post(SEGMENTS, body(departure_time=when), format="json"), "departure_time")
 
 
 def test_the_database_refuses_an_arrival_before_the_departure(owner):
@@ -51,7 +67,7 @@ def test_the_list_is_mine_only_newest_first_and_filterable(owner, outsider, owne
     assert [r["departure_date"] for r in page["results"]] == ["2031-03-01", "2031-02-01", "2031-01-01"]
     ranged = owner_client.get(SEGMENTS, {"date_from": "2031-01-15", "date_to": "2031-02-15"}).json()
     assert [r["departure_date"] for r in ranged["results"]] == ["2031-02-01"]
-    by_country = owner_client.get(SEGMENTS, {"country": "fr"}).json()
+    by_country = owner_client.get(SEGMENTS, {"country": "FR"}).json()
     assert by_country["total"] == 2
 
 
