@@ -1,6 +1,6 @@
 """MariaDB/MySQL: the C driver (mysqlclient, the `mysql` extra) when installed, PyMySQL otherwise or on request."""
 
-import importlib.util
+import importlib.metadata
 import os
 import subprocess
 import sys
@@ -8,7 +8,18 @@ import sys
 import pytest
 
 PROBE = "import django; django.setup(); import MySQLdb; print(MySQLdb.__name__)"
-HAS_MYSQLCLIENT = importlib.util.find_spec("MySQLdb") is not None
+
+
+def _installed(distribution: str) -> bool:
+    # Not find_spec("MySQLdb"): on MariaDB runs the settings install PyMySQL under that name in this process.
+    try:
+        importlib.metadata.distribution(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+HAS_MYSQLCLIENT = _installed("mysqlclient")
 
 
 def _driver_module(tmp_path, driver: str) -> subprocess.CompletedProcess:
