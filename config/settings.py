@@ -332,6 +332,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "wellness analytics", "description": "HuCares personal and group trends, comparison, insights."},
         {"name": "wellness notifications", "description": "HuCares' view of the shared inbox."},
         {"name": "cylinders", "description": "Gas cylinder tracking (seed 004): inventory, scans, reports."},
+        {"name": "cylinders admin", "description": "Cylinder reports and exports for administrators (seed 004)."},
         {"name": "travel", "description": "Travel Time Tracker (seed 003): segments, sync, Schengen, import."},
     ],
 }

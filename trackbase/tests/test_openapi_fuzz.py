@@ -41,6 +41,9 @@ BEYOND_THE_SCHEMA = {
     "POST /api/cylinders/trash": {"IDEMPOTENCY_KEY_REUSED"},
     "POST /api/cylinders/reprint": {"IDEMPOTENCY_KEY_REUSED"},
     "GET /api/admin/reports": {"date_from"},  # not after date_to, at most 3 years before it (default: today)
+    # The avatar must be a readable image (Pillow decodes it), whatever its declared type.
+    "PUT /api/profile/": {"avatar"},
+    "PATCH /api/profile/": {"avatar"},
     # HuCares: reserved usernames (admin, root, api, ...) and an avatar Pillow cannot decode.
     "POST /api/v1/auth/register": {"username"},  # not a reserved name (admin, root, api, ...)
     "PUT /api/v1/users/profile": {"username"},
