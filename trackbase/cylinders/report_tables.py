@@ -10,9 +10,15 @@ Table = tuple[str, list[str], Iterable[Iterable]]
 
 
 def shipments_table(params: dict) -> Table:
-    header = list(ShipmentRowOutput().fields)
+    output = ShipmentRowOutput()
+    header = list(output.fields)
     rows = reports.shipment_rows(**params).iterator(chunk_size=2000)
-    return "shipments.csv", header, ([ShipmentRowOutput(row).data[name] for name in header] for row in rows)
+    # One serializer for every row (building one per row, or per cell, deep-copies its fields each time).
+    return "shipments.csv", header, (_cells(output.to_representation(row), header) for row in rows)
+
+
+def _cells(data: dict, header: list[str]) -> list:
+    return [data[name] for name in header]
 
 
 def inventory_table(params: dict) -> Table:
