@@ -125,6 +125,10 @@ def bulk_phase(bench: Bench, workdir: Path, env, args) -> list[str]:
         f"bulk proof: {audit['history_rows']:,} history rows for {args.bulk_runs} x {BATCH} shipped over HTTP, "
         f"{audit['cylinders_sent']:,} cylinders SENT, {audit['shipments']:,} Shipments rows, "
         f"{audit['cylinders_with_two_rows']} cylinders with two rows: {'OK' if ok else 'FAILED'}",
+        "",
+        "the counted request's queries, in order:",
+        "",
+        *(f"    {sql[:110]}" for sql in counted["sql"]),
     ]
 
 
