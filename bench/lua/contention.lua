@@ -31,8 +31,17 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
+-- "$V" is the whole value; a value of tab-separated fields also fills "$V1", "$V2", ... (as pool.lua).
 local function fill(template, value)
-  return (template:gsub("%$V", (value:gsub("%%", "%%%%"))))
+  return (template:gsub("%$V(%d?)", function(n)
+    if n == "" then return value end
+    local i = 0
+    for part in (value .. "\t"):gmatch("(.-)\t") do
+      i = i + 1
+      if i == tonumber(n) then return part end
+    end
+    return ""
+  end))
 end
 
 function init(args)
