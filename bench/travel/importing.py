@@ -7,7 +7,7 @@ DATABASE_URL's server, dropped afterwards), migrates it and starts this module i
 whole import: read and parse every row, airports and local times, layovers, the duplicate check and the
 bulk inserts. What the HTTP upload adds (multipart parsing) is left out.
 
-Three imports of one generated file (generic format, a chained itinerary, every row a distinct flight):
+Three imports of one generated file (generic format, `csv_bytes`, every row a distinct flight):
 1. a new user: every row inserted; rows/s, the phases, and the process's max RSS growth;
 2. the same file again for that user: every row a duplicate (the re-import path);
 3. another new user under tracemalloc: the peak of Python allocations (tracemalloc slows it down, so its
@@ -35,13 +35,16 @@ FLIGHTS_PER_DAY = 4
 
 
 def csv_bytes(rows: int, *, seed: int = 7) -> bytes:
-    """A generic-format flight history of `rows` distinct flights ending before today, each leaving from where
-    the previous one landed (so some connect within 24 hours: layovers)."""
+    """A generic-format flight history of `rows` distinct flights ending before today, FLIGHTS_PER_DAY a day:
+    each day's first flight leaves from anywhere, the others from where the previous one landed (connections
+    within 24 hours: layovers)."""
     rng = random.Random(seed)
     first = date.today() - timedelta(days=rows // FLIGHTS_PER_DAY + 2)
     lines = ["date,from,to,departure_time,arrival_time,flight_number"]
     here = "FRA"
     for n in range(rows):
+        if n % FLIGHTS_PER_DAY == 0:
+            here = rng.choice(AIRPORTS)
         there = rng.choice([code for code in AIRPORTS if code != here])
         day = first + timedelta(days=n // FLIGHTS_PER_DAY)
         hour = 1 + 5 * (n % FLIGHTS_PER_DAY)
