@@ -89,11 +89,14 @@ def main() -> None:
         help="Only the CSV import end to end on a fresh database (DATABASE_URL's server, else SQLite): "
         "rows/s and peak memory (bench/travel/importing.py).",
     )
+    parser.add_argument(
+        "--no-tracemalloc", action="store_true", help="--import-rows: skip the third import, under tracemalloc"
+    )
     args = parser.parse_args()
     if args.import_rows:
         from bench.travel import importing
 
-        raise SystemExit(importing.parent(args.import_rows))
+        raise SystemExit(importing.parent(args.import_rows, traced=not args.no_tracemalloc))
     check = date(2031, 3, 14)
     print(f"{'years':>5} {'segments':>9} {'median ms':>10} {'p95 ms':>8}")
     for years in args.years:

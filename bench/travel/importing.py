@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 AIRPORTS = ["FRA", "JFK", "LHR", "CDG", "MUC", "DXB", "SIN", "HND", "ZRH", "MAD", "EDDF", "KJFK", "AMS", "IST"]
@@ -90,7 +90,7 @@ class Phases:
         return taken
 
 
-def child(rows: int) -> None:
+def child(rows: int, *, traced: bool = True) -> None:
     import django
 
     django.setup()
@@ -121,10 +121,12 @@ def child(rows: int) -> None:
     runs = [run(users[0], "new user")]
     rss_after = max_rss_mib()
     runs.append(run(users[0], "same file again"))
-    tracemalloc.start()
-    traced = run(users[1], "new user, tracemalloc")
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    peak = None
+    if traced:
+        tracemalloc.start()
+        runs.append(run(users[1], "new user, tracemalloc"))
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
     stored = TravelSegment.objects.filter(user__in=users).count()
 
     print()
@@ -133,7 +135,7 @@ def child(rows: int) -> None:
         "| save s | of which after commit s |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for r in [*runs, traced]:
+    for r in runs:
         result, p = r["result"], r["phases"]
         print(
             f"| {r['label']} | {rows:,} | {result['created']:,} | {result['duplicates']:,} | {len(result['errors']):,} "
@@ -141,10 +143,15 @@ def child(rows: int) -> None:
             f"| {p.get('layovers', 0):.2f} | {p.get('save', 0):.2f} | {p.get('after commit', 0):.2f} |"
         )
     print()
+    traced_line = (
+        f"; tracemalloc peak of Python allocations during the third import: {peak / 2**20:.0f} MiB "
+        f"(the {len(data) / 2**20:.1f} MiB file held before it started not counted)"
+        if peak is not None
+        else ""
+    )
     print(
         f"memory: max RSS {rss_before:.0f} MiB before the first import, {rss_after:.0f} MiB after it "
-        f"(+{rss_after - rss_before:.0f} MiB); tracemalloc peak of Python allocations during the third import: "
-        f"{peak / 2**20:.0f} MiB (the {len(data) / 2**20:.1f} MiB file held before it started not counted)"
+        f"(+{rss_after - rss_before:.0f} MiB){traced_line}"
     )
     first = runs[0]
     task = first["phases"].get("task", first["seconds"])
@@ -157,9 +164,14 @@ def child(rows: int) -> None:
         print(f"first row errors: {errors}")
 
 
-def parent(rows: int) -> int:
+def parent(rows: int, *, traced: bool = True) -> int:
     from bench import server
 
+    revision = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=server.PROJECT_DIR, capture_output=True, text=True, check=False
+    ).stdout.strip()
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {revision}, load average {load}", flush=True)
     workdir = Path(tempfile.mkdtemp(prefix="trackbase-bench-import-"))
     try:
         with server.database(os.environ.get("DATABASE_URL"), keep=False) as (db_env, label):
@@ -167,6 +179,7 @@ def parent(rows: int) -> int:
             print(f"bench: migrating ({label})", file=sys.stderr, flush=True)
             server.migrate(env)
             command = [sys.executable, "-m", "bench.travel.importing", "--rows", str(rows)]
+            command += [] if traced else ["--no-tracemalloc"]
             return subprocess.run(command, cwd=server.PROJECT_DIR, env=env, check=False).returncode
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -175,4 +188,6 @@ def parent(rows: int) -> int:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m bench.travel.importing")
     parser.add_argument("--rows", type=int, required=True)
-    child(parser.parse_args().rows)
+    parser.add_argument("--no-tracemalloc", action="store_true")
+    args = parser.parse_args()
+    child(args.rows, traced=not args.no_tracemalloc)
