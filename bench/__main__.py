@@ -64,6 +64,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--trains", type=int, default=10_000, help="seeded trains, on 100 routes (10000)")
     parser.add_argument("--sellout-seats", type=int, default=2000, help="booking-contention's sell-out train (2000)")
     parser.add_argument(
+        "--travel-years", type=int, default=10, help="travel endpoints: years of each traveller's history (10)"
+    )
+    parser.add_argument(
+        "--sync-segments", type=int, default=100_000, help="travel endpoints: the sync user's segments (100000)"
+    )
+    parser.add_argument(
         "--max-load",
         type=float,
         help="before measuring, wait until the 1-minute load average is below this (e.g. 2.5)",
@@ -237,6 +243,26 @@ def wait_for_quiet(limit: float | None, max_wait_s: float) -> str:
     return f"load average {load:.2f} when measuring began (waited {waited:.0f} s for < {limit:g})"
 
 
+def travel_args(args, chosen: list[Endpoint]) -> list[str]:
+    """Seed the travel data only when a chosen endpoint needs it (it adds a few seconds per 100,000 rows)."""
+    if not any(endpoint.pool in specs.TRAVEL_POOLS for endpoint in chosen):
+        return []
+    say(f"seeding travel data: {args.travel_years} years per traveller, {args.sync_segments:,} sync segments")
+    return [f"--travel-years={args.travel_years}", f"--sync-segments={args.sync_segments}"]
+
+
+def travel_line(travel: dict | None) -> list[str]:
+    if not travel:
+        return []
+    history = travel["history_segments"]
+    return [
+        f"travel: {travel['travellers']} travellers with {travel['years']} years of history "
+        f"({min(history):,}-{max(history):,} segments each); one sync user with {travel['sync_segments']:,} "
+        f"segments and {travel['sync_tombstones']:,} tombstones, one change a minute "
+        f"({travel['sync_recent_changes']} in the last hour)"
+    ]
+
+
 def context_lines(args, setup: dict, gunicorn: server.Gunicorn, load_before: float, quiet: str) -> list[str]:
     rail = setup["rail"]
     lines = [
@@ -246,6 +272,7 @@ def context_lines(args, setup: dict, gunicorn: server.Gunicorn, load_before: flo
         f"database: {setup['database']}",
         f"data: {args.users:,} users, {rail['trains']:,} trains ({rail['search_matches']:,} on "
         f"{rail['search_route']}), {rail['bookings']:,} bookings",
+        *travel_line(setup.get("travel")),
         f"server: {gunicorn.describe()}",
         f"load: wrk, {args.threads} threads, {args.connections} connections, "
         f"{args.warmup:g} s warm-up + {args.duration:g} s measured per endpoint"
@@ -285,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"--password={SEED_PASSWORD}",
                     f"--trains={args.trains}",
                     f"--sellout-seats={args.sellout_seats}",
+                    *travel_args(args, chosen),
                 )
             )
             env = server.unthrottled(env, setup["throttle_scopes"])

@@ -91,18 +91,77 @@ ENDPOINTS = [
     ),
     # Every seeded user holds 5 to 20 bookings: one page of up to 20, each with its train.
     Endpoint("my-bookings", "GET", "/api/bookings/my/", ceiling="bare-auth", headers=BEARER, pool="access"),
+    # Travel (bench/travel_data.py, seeded only when one of these is chosen; `--endpoints travel` picks them all).
+    # Schengen status for today: each of the 10 travellers (years of history, about 387 segments a year)
+    # calculated once, then answered from UserVisaStatus until their segments change or the day turns.
+    Endpoint(
+        "schengen-status",
+        "GET",
+        "/api/calculations/schengen/",
+        ceiling="bare-auth",
+        headers=BEARER,
+        pool="travellers",
+        default=False,
+    ),
+    # The same on yesterday: never cached, so every request reads all the user's segments and calculates.
+    Endpoint(
+        "schengen-status-calc",
+        "GET",
+        "/api/calculations/schengen/?date=$V2",
+        ceiling="bare-auth",
+        headers={"Authorization": "Bearer $V1"},
+        pool="travellers-past",
+        default=False,
+    ),
+    # Sync of one user with --sync-segments segments (and 1,000 tombstones), one change a minute: a device
+    # that synced an hour ago (about 60 changes, one page) ...
+    Endpoint(
+        "sync-recent",
+        "GET",
+        "/api/travel-segments/?updated_since=$V2&limit=100",
+        ceiling="bare-auth",
+        headers={"Authorization": "Bearer $V1"},
+        pool="sync-recent",
+        default=False,
+    ),
+    # ... a new device's first page (every change since long ago: counts them all) ...
+    Endpoint(
+        "sync-first-page",
+        "GET",
+        "/api/travel-segments/?updated_since=2000-01-01T00:00:00Z&limit=100",
+        ceiling="bare-auth",
+        headers=BEARER,
+        pool="sync",
+        default=False,
+    ),
+    # ... and every page of that full sync in turn (offset 0 to the end, 100 at a time).
+    Endpoint(
+        "sync-pages",
+        "GET",
+        "/api/travel-segments/?updated_since=2000-01-01T00:00:00Z&limit=100&offset=$V2",
+        ceiling="bare-auth",
+        headers={"Authorization": "Bearer $V1"},
+        pool="sync-pages",
+        default=False,
+    ),
 ]
+# Pools that need the travel data seeded (bench.seed setup --travel-years).
+TRAVEL_POOLS = {"travellers", "travellers-past", "sync", "sync-recent", "sync-pages"}
+GROUPS = {"travel": [endpoint.name for endpoint in ENDPOINTS if endpoint.pool in TRAVEL_POOLS]}
 
 BY_NAME = {endpoint.name: endpoint for endpoint in CEILINGS + ENDPOINTS}
 
 
 def select(names: list[str] | None) -> list[Endpoint]:
-    """The ceilings the chosen endpoints are compared with, then the chosen endpoints (default: all default ones)."""
+    """The ceilings the chosen endpoints are compared with, then the chosen endpoints (default: all default ones).
+    A group name (GROUPS) stands for its endpoints."""
     if not names:
         return CEILINGS + [endpoint for endpoint in ENDPOINTS if endpoint.default]
+    names = [member for name in names for member in GROUPS.get(name, [name])]
     unknown = sorted(set(names) - BY_NAME.keys())
     if unknown:
-        raise SystemExit(f"unknown endpoint(s): {', '.join(unknown)}; choose from {', '.join(BY_NAME)}")
+        choices = ", ".join([*BY_NAME, *GROUPS])
+        raise SystemExit(f"unknown endpoint(s): {', '.join(unknown)}; choose from {choices}")
     chosen = [BY_NAME[name] for name in names]
     needed = {endpoint.ceiling for endpoint in chosen if endpoint.ceiling}
     return [c for c in CEILINGS if c.name in needed or c in chosen] + [e for e in chosen if e.ceiling]

@@ -1,6 +1,7 @@
 """Seeding and value pools, run inside Django as `python -m bench.seed ...` by the harness.
 
-`setup` creates the users and the rail data (bench/rail_data.py); `mint` writes a pool file, one value
+`setup` creates the users and the rail data (bench/rail_data.py), and with `--travel-years` the travel
+data (bench/travel_data.py); `mint` writes a pool file, one value
 per line: a cycling pool (usernames, access tokens) once per run, a single-use pool (fresh refresh
 tokens) right before each phase that consumes it; `audit` prints one train's seat accounting.
 """
@@ -10,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from datetime import UTC, timedelta
 from pathlib import Path
 
 USERNAME_PREFIX = "bench_user_"
@@ -57,11 +59,15 @@ def pool_usernames(count: int) -> list[str]:
     return [user.username for user in _spread(_users(), count)]
 
 
-def pool_access(count: int) -> list[str]:
+def _tokens(users: list, count: int) -> list[str]:
     from rest_framework_simplejwt.settings import api_settings
 
     token_class = api_settings.AUTH_TOKEN_CLASSES[0]
-    return [str(token_class.for_user(user)) for user in _spread(_users(), count)]
+    return [str(token_class.for_user(user)) for user in _spread(users, count)]
+
+
+def pool_access(count: int) -> list[str]:
+    return _tokens(_users(), count)
 
 
 def pool_refresh(count: int) -> list[str]:
@@ -102,11 +108,58 @@ def pool_search_routes(count: int) -> list[str]:
     ]
 
 
+def _instant(moment) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")  # no "+", which a query string would decode
+
+
+def pool_travellers(count: int) -> list[str]:
+    """Access tokens of the users with years of travel history (bench/travel_data.py)."""
+    from bench import travel_data
+
+    return _tokens(travel_data.travellers(), count)
+
+
+def pool_travellers_past(count: int) -> list[str]:
+    """`access token<TAB>yesterday`: a check date other than today is calculated on every request."""
+    from django.utils import timezone
+
+    yesterday = (timezone.now() - timedelta(days=1)).date().isoformat()
+    return [f"{token}\t{yesterday}" for token in pool_travellers(count)]
+
+
+def pool_sync(count: int) -> list[str]:
+    """Access tokens of the user with the large sync history."""
+    from bench import travel_data
+
+    return _tokens([travel_data.sync_user()], count)
+
+
+def pool_sync_recent(count: int) -> list[str]:
+    """`access token<TAB>instant`: a device that last synced an hour before the newest change."""
+    from bench import travel_data
+
+    since = _instant(travel_data.seeded_at() - travel_data.SYNC_RECENT)
+    return [f"{token}\t{since}" for token in pool_sync(count)]
+
+
+def pool_sync_pages(count: int) -> list[str]:
+    """`access token<TAB>offset`: a new device paging through the whole history, every page in turn."""
+    from bench import travel_data
+
+    pages = -(-travel_data.sync_total() // travel_data.SYNC_PAGE)
+    return [f"{token}\t{(i % pages) * travel_data.SYNC_PAGE}" for i, token in enumerate(pool_sync(count))]
+
+
 POOLS: dict[str, Callable[[int], list[str]]] = {
     "usernames": pool_usernames,
     "access": pool_access,
     "refresh": pool_refresh,
     "search-routes": pool_search_routes,
+    "travellers": pool_travellers,
+    "travellers-past": pool_travellers_past,
+    "sync": pool_sync,
+    "sync-recent": pool_sync_recent,
+    "sync-pages": pool_sync_pages,
 }
 
 
@@ -140,6 +193,8 @@ def main(argv: list[str] | None = None) -> None:
     setup.add_argument("--password", required=True)
     setup.add_argument("--trains", type=int, default=10_000)
     setup.add_argument("--sellout-seats", type=int, default=2000)
+    setup.add_argument("--travel-years", type=int, default=0, help="travellers' history; 0: no travel data")
+    setup.add_argument("--sync-segments", type=int, default=100_000)
     mint = commands.add_parser("mint", help="write a pool file")
     mint.add_argument("pool", choices=sorted(POOLS))
     mint.add_argument("--count", type=int, required=True)
@@ -154,8 +209,13 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "setup":
         users_create(count=args.users, password=args.password)
         rail = rail_data.rail_create(trains=args.trains, sellout_seats=args.sellout_seats)
+        travel = None
+        if args.travel_years:
+            from bench import travel_data
+
+            travel = travel_data.travel_create(years=args.travel_years, sync_segments=args.sync_segments)
         json.dump(
-            {"throttle_scopes": throttle_scopes(), "database": database_label(), "rail": rail},
+            {"throttle_scopes": throttle_scopes(), "database": database_label(), "rail": rail, "travel": travel},
             sys.stdout,
         )
     elif args.command == "audit":

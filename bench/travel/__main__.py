@@ -3,6 +3,10 @@
 No server, no database: the calculation a status request runs, on synthetic histories of a frequent
 traveller (a segment a day on average across Schengen and non-Schengen states, some multi-day legs and
 airside connections). Prints one row per history length: segments, median and p95 milliseconds.
+
+`--import-rows N` instead runs the CSV import of N rows end to end, with its database inserts
+(bench/travel/importing.py). The status and sync endpoints are measured under load by the wrk harness:
+`python -m bench --endpoints travel` (bench/README.md, "Travel").
 """
 
 import argparse
@@ -78,7 +82,21 @@ def main() -> None:
     parser.add_argument("--years", type=int, nargs="+", default=[1, 2, 5, 10, 20])
     parser.add_argument("--repeats", type=int, default=200)
     parser.add_argument("--csv-rows", type=int, default=0, help="Also time the CSV import's pure part.")
+    parser.add_argument(
+        "--import-rows",
+        type=int,
+        default=0,
+        help="Only the CSV import end to end on a fresh database (DATABASE_URL's server, else SQLite): "
+        "rows/s and peak memory (bench/travel/importing.py).",
+    )
+    parser.add_argument(
+        "--no-tracemalloc", action="store_true", help="--import-rows: skip the third import, under tracemalloc"
+    )
     args = parser.parse_args()
+    if args.import_rows:
+        from bench.travel import importing
+
+        raise SystemExit(importing.parent(args.import_rows, traced=not args.no_tracemalloc))
     check = date(2031, 3, 14)
     print(f"{'years':>5} {'segments':>9} {'median ms':>10} {'p95 ms':>8}")
     for years in args.years:
