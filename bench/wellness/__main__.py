@@ -3,7 +3,7 @@
 - `http` (wrk, `python -m bench`'s harness and table): `checkin-create` (`POST /api/v1/checkins`, each request a
   fresh user-group pair this week) and `group-analytics` (`GET /api/v1/analytics/group/{id}?weeks=104` over 2
   years x 50 members of check-ins), next to the bare authenticated ceiling. Flags after `--` go to `python -m
-  bench` (e.g. `http -- --rounds 3 --max-load 2.5`).
+  bench` (e.g. `http -- --rounds 3 --max-load 2.5`); `python -m bench --endpoints checkin-create` works too.
 - `fanout` (the real-time harness's clients and shapes, bench/realtime/): a member's `POST /api/v1/checkins` ->
   the `friend-checked-in` event at each of the group's other `--room` members, each connected over Socket.IO;
   p50/p99 over every delivery, in the production shape (uvicorn + gunicorn + Redis) and/or embedded.
@@ -187,13 +187,15 @@ def parse_args(argv: list[str] | None):
     parser.add_argument("--max-load", type=float, default=2.5)
     parser.add_argument("--max-load-wait", type=float, default=600)
     parser.add_argument("--keep", action="store_true")
-    parser.add_argument("bench_args", nargs=argparse.REMAINDER, help="after --: flags for `python -m bench` (http)")
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    # Everything after `--` goes to `python -m bench` untouched (argparse's REMAINDER would swallow our flags).
+    bench_args = argv[argv.index("--") + 1 :] if "--" in argv else []
+    args = parser.parse_args(argv[: argv.index("--")] if "--" in argv else argv)
+    args.bench_args = bench_args
     if set(args.shapes) - set(shapes.SHAPES):
         parser.error(f"--shapes takes {', '.join(shapes.SHAPES)}")
     if not 0 < args.room <= args.clients:
         parser.error("--room must be between 1 and --clients")
-    args.bench_args = [a for a in args.bench_args if a != "--"]
     return args
 
 
