@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 SEED_PASSWORD = "Bench-Passw0rd!"  # every seeded user's password (one argon2 hash, computed once)
 # Pools whose values work once (a rotated refresh token presented again revokes the account's tokens):
 # they are minted just before each phase of their endpoint, sized from the rates measured in the run.
-SINGLE_USE_POOLS = {"refresh"}
+SINGLE_USE_POOLS = {"refresh", "checkin-groups"}
 
 
 @dataclass(frozen=True)
@@ -142,6 +142,28 @@ ENDPOINTS = [
         ceiling="bare-auth",
         headers={"Authorization": "Bearer $V1"},
         pool="sync-pages",
+        default=False,
+    ),
+    # HuCares (issue 9), run by `python -m bench.wellness`. A check-in per request, each in a fresh one-member
+    # group (bench/seed.py's single-use "checkin-groups" pool): one per user, group and week.
+    Endpoint(
+        "checkin-create",
+        "POST",
+        "/api/v1/checkins",
+        ceiling="bare-auth",
+        body='{"groupId":$V2,"productive":8,"satisfied":7,"body":6,"care":9,"notes":"bench"}',
+        headers={"Authorization": "Bearer $V1", **JSON},
+        pool="checkin-groups",
+        default=False,
+    ),
+    # One group of 50 members with a check-in each every week for 2 years (5,200 rows), all 104 weeks asked.
+    Endpoint(
+        "group-analytics",
+        "GET",
+        "/api/v1/analytics/group/$V2?weeks=104",
+        ceiling="bare-auth",
+        headers={"Authorization": "Bearer $V1"},
+        pool="group-analytics",
         default=False,
     ),
 ]

@@ -150,6 +150,111 @@ def pool_sync_pages(count: int) -> list[str]:
     return [f"{token}\t{(i % pages) * travel_data.SYNC_PAGE}" for i, token in enumerate(pool_sync(count))]
 
 
+# HuCares (wellness, issue 9). Check-ins are one per user, group and week: each `checkin-create` request
+# needs a (user, group) pair that has not checked in this week, so that pool is single-use and every value
+# is a fresh one-member group of a seeded user (the users are spread, so each belongs to many groups).
+WELLNESS_GROUP_PREFIX = "bench-checkin-"
+ANALYTICS_GROUP_NAME = "bench-analytics"
+ANALYTICS_MEMBERS = 50
+ANALYTICS_WEEKS = 104  # 2 years: the largest range the analytics endpoints take (?weeks=104)
+
+
+def _wellness_groups(names: list[str], *, max_members: int) -> list:
+    """Groups created in bulk, each with a fresh unique access code, as group_create would make them."""
+    from trackbase.wellness import rules
+    from trackbase.wellness.models import Group
+
+    codes: set[str] = set()
+    while len(codes) < len(names):
+        codes.add(rules.new_access_code())
+    codes -= set(Group.objects.filter(access_code__in=codes).values_list("access_code", flat=True))
+    while len(codes) < len(names):
+        codes.add(rules.new_access_code())
+    groups = [
+        Group(name=name, access_code=code, max_members=max_members)
+        for name, code in zip(names, sorted(codes), strict=False)
+    ]
+    return Group.objects.bulk_create(groups, batch_size=2000)
+
+
+def pool_checkin_groups(count: int) -> list[str]:
+    """`access token<TAB>group id`: a new group per value whose only member (its admin) is a seeded user."""
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from trackbase.wellness.models import Group, Membership, Role
+
+    users = _spread(_users(), count)
+    start = Group.objects.filter(name__startswith=WELLNESS_GROUP_PREFIX).count()
+    groups = _wellness_groups([f"{WELLNESS_GROUP_PREFIX}{start + i}" for i in range(count)], max_members=20)
+    Membership.objects.bulk_create(
+        [Membership(group=group, user=user, role=Role.ADMIN) for group, user in zip(groups, users, strict=True)],
+        batch_size=2000,
+    )
+    Group.objects.filter(pk__in=[group.pk for group in groups]).update(member_count=1)
+    tokens: dict[int, str] = {}
+    for user in users:
+        if user.pk not in tokens:
+            tokens[user.pk] = str(AccessToken.for_user(user))
+    return [f"{tokens[user.pk]}\t{group.pk}" for group, user in zip(groups, users, strict=True)]
+
+
+def analytics_group_create() -> tuple[object, list]:
+    """One group of ANALYTICS_MEMBERS seeded users, all members for 2 years, each with a check-in in every
+    one of the last ANALYTICS_WEEKS weeks (50 x 104 = 5,200 rows); made once, on the first call."""
+    import random
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from trackbase.wellness import rules
+    from trackbase.wellness.models import CheckIn, Group, Membership, Role
+
+    members = _users()[:ANALYTICS_MEMBERS]
+    group = Group.objects.filter(name=ANALYTICS_GROUP_NAME).first()
+    if group is not None:
+        return group, members
+    (group,) = _wellness_groups([ANALYTICS_GROUP_NAME], max_members=ANALYTICS_MEMBERS)
+    now = timezone.now()
+    Membership.objects.bulk_create(
+        [
+            Membership(group=group, user=user, role=Role.ADMIN if i == 0 else Role.MEMBER)
+            for i, user in enumerate(members)
+        ]
+    )
+    # auto_now_add stamps now; the members joined 2 years ago, so every week's participation counts them.
+    Membership.objects.filter(group=group).update(joined_at=now - timedelta(weeks=ANALYTICS_WEEKS + 1))
+    Group.objects.filter(pk=group.pk).update(member_count=len(members))
+    this_week = rules.week_start(now, group.timezone)
+    rng = random.Random(9)
+    rows = []
+    for week in range(ANALYTICS_WEEKS):
+        monday = this_week - timedelta(weeks=week)
+        for user in members:
+            scores = {name: rng.randint(1, 10) for name in ("productive", "satisfied", "body", "care")}
+            rows.append(
+                CheckIn(
+                    user=user,
+                    group=group,
+                    week_start_date=monday,
+                    submitted_at=now - timedelta(weeks=week),
+                    is_private=rng.random() < 0.05,
+                    hu_cares_score=rules.hu_cares_score(**scores),
+                    **scores,
+                )
+            )
+    CheckIn.objects.bulk_create(rows, batch_size=2000)
+    return group, members
+
+
+def pool_group_analytics(count: int) -> list[str]:
+    """`access token<TAB>group id`: the analytics group's members in turn (the group is seeded on first use)."""
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    group, members = analytics_group_create()
+    tokens = [str(AccessToken.for_user(user)) for user in members]
+    return [f"{tokens[i % len(tokens)]}\t{group.pk}" for i in range(count)]
+
+
 POOLS: dict[str, Callable[[int], list[str]]] = {
     "usernames": pool_usernames,
     "access": pool_access,
@@ -160,6 +265,8 @@ POOLS: dict[str, Callable[[int], list[str]]] = {
     "sync": pool_sync,
     "sync-recent": pool_sync_recent,
     "sync-pages": pool_sync_pages,
+    "checkin-groups": pool_checkin_groups,
+    "group-analytics": pool_group_analytics,
 }
 
 

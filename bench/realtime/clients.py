@@ -2,9 +2,9 @@
 
 It talks to the harness in JSON lines. stdin: `connect` (open every connection at once), `stop`.
 stdout: `ready`; `connected` (each client's connect time, the failures, this process's CPU time);
-one `delivery` per `notification` event received; `disconnected` when the server drops a client;
-`stopped`. Times are time.monotonic(): CLOCK_MONOTONIC, one clock for every process on the machine,
-so the harness can subtract its own send time from a receipt time taken here.
+one `delivery` per `notification` (or HuCares `friend-checked-in`) event received; `disconnected` when
+the server drops a client; `stopped`. Times are time.monotonic(): CLOCK_MONOTONIC, one clock for every
+process on the machine, so the harness can subtract its own send time from a receipt time taken here.
 """
 
 import argparse
@@ -46,6 +46,7 @@ class Client:
         self.user_id, self.token, self.timeout = user_id, token, timeout
         self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False, request_timeout=timeout)
         self.sio.on("notification", self.on_notification)
+        self.sio.on("friend-checked-in", self.on_friend_checked_in)
         self.sio.on("disconnect", self.on_disconnect)
         self.stopping = False
 
@@ -53,6 +54,12 @@ class Client:
         received = time.monotonic()
         event_id = (payload.get("data") or {}).get("event_id") if isinstance(payload, dict) else None
         say("delivery", user=self.user_id, event=event_id, t=received)
+
+    async def on_friend_checked_in(self, payload) -> None:
+        """HuCares' event (bench/wellness): one group per measured write, so the group names the write."""
+        received = time.monotonic()
+        group_id = payload.get("groupId") if isinstance(payload, dict) else None
+        say("delivery", user=self.user_id, event=f"checkin-group-{group_id}", t=received)
 
     async def on_disconnect(self, reason=None) -> None:
         if not self.stopping:

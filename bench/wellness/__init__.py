@@ -1,0 +1,1 @@
+"""HuCares (wellness, issue 9) benchmarks: `python -m bench.wellness`."""
