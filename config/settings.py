@@ -175,12 +175,26 @@ def _database(url: str | None, sqlite_name: str) -> dict:
             },
         }
     config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True)
+    # A client that vanishes mid-transaction (a killed worker, a lost host) must not hold its row locks, such as an
+    # Idempotency-Key's claim, until someone notices: the server ends such a transaction after this many seconds.
+    idle_timeout = env_int("DB_IDLE_IN_TRANSACTION_SECONDS", 300)
     if config["ENGINE"] == "django.db.backends.mysql":
         _mysql_driver()
         config["OPTIONS"] = {
+            **config.get("OPTIONS", {}),
             "charset": "utf8mb4",
             "isolation_level": "read committed",
-            "init_command": "SET sql_mode='STRICT_TRANS_TABLES'",
+            "init_command": f"SET sql_mode='STRICT_TRANS_TABLES', SESSION idle_transaction_timeout={idle_timeout}",
+        }
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        config["OPTIONS"] = {
+            **config.get("OPTIONS", {}),
+            "options": f"-c idle_in_transaction_session_timeout={idle_timeout * 1000}",
+            # TCP keepalives find a dead peer in about a minute instead of the kernel's two hours.
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
         }
     return config
 
