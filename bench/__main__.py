@@ -189,7 +189,7 @@ class Bench:
         if status in (404, 405):
             say(f"{endpoint.name}: skipped, {endpoint.method} {endpoint.path} answered {status}")
             return report.Row(endpoint, None, note=f"skipped: HTTP {status}")
-        if not 200 <= status < 300:
+        if not 200 <= status < 300 and status != endpoint.expected:
             say(f"{endpoint.name}: warning, the probe request answered {status}")
         warm = self.load_and_drain(endpoint, warm_pool, self.args.warmup)[0] if self.args.warmup > 0 else None
         main_pool = self.main_pool(endpoint, warm_pool, warm)
