@@ -17,8 +17,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Issue 11's goals in one run (~15 min; bench/README.md, "Goals"). BENCH_ARGS="--scenario endpoints" for the table alone.
 bench: $(STAMP)
-	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench --scenario goals $(BENCH_ARGS)
 
 # Real-time: 1,000 Socket.IO clients, connect time, memory, REST-write-to-delivery latency (needs Redis).
 bench-realtime: $(STAMP)
@@ -30,7 +31,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "trackbase needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	touch $(STAMP)
 
 clean:

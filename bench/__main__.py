@@ -30,8 +30,11 @@ DRAIN_TIMEOUT_S = 120
 BUSY_LOAD = 0.5  # per CPU, before the run starts
 SERVER_LOG_TAIL = 10
 LOAD_POLL_S = 10
-SCENARIOS = ("endpoints", "booking-contention")
-DEFAULT_CONNECTIONS = {"endpoints": 32, "booking-contention": 50}
+SCENARIOS = ("goals", "endpoints", "booking-contention")
+DEFAULT_CONNECTIONS = {"goals": 32, "endpoints": 32, "booking-contention": 50}
+# The goals run measures about 20 things a round, 3 rounds: shorter measurements keep it near 15 minutes.
+DEFAULT_DURATION = {"goals": 6.0, "endpoints": 10.0, "booking-contention": 10.0}
+DEFAULT_ROUNDS = {"goals": 3, "endpoints": 1, "booking-contention": 1}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -40,9 +43,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--scenario",
         choices=SCENARIOS,
         default="endpoints",
-        help="endpoints: each endpoint in turn; booking-contention: bookings on one train (bench/contention.py)",
+        help="goals: issue 11's goals table (bench/goals.py; `make bench`); endpoints: each endpoint in turn; "
+        "booking-contention: bookings on one train (bench/contention.py)",
     )
-    parser.add_argument("--duration", type=float, default=10, help="seconds measured per endpoint (10)")
+    parser.add_argument("--duration", type=float, help="seconds measured per endpoint (10; 6 for goals)")
     parser.add_argument("--warmup", type=float, default=2, help="seconds of unmeasured load first (2)")
     parser.add_argument("--connections", type=int, help="wrk connections (32; 50 for booking-contention)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
@@ -54,12 +58,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--rounds",
         type=int,
-        default=1,
-        help="measure everything this many times, each endpoint right after its ceiling; rows show the median (1)",
+        help="measure everything this many times, each endpoint right after its ceiling; rows show the median "
+        "(1; 3 for goals)",
     )
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
-    parser.add_argument("--worker-class", choices=["sync", "gthread"], default=DEFAULT_WORKER_CLASS)
-    parser.add_argument("--worker-threads", type=int, default=4, help="threads per gthread worker (4)")
+    parser.add_argument("--server", choices=server.SERVERS, default="gunicorn", help="the WSGI server (gunicorn)")
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes (2)")
+    parser.add_argument("--worker-class", choices=["sync", "gthread"], default=DEFAULT_WORKER_CLASS, help="gunicorn's")
+    parser.add_argument(
+        "--worker-threads", type=int, default=4, help="threads per gthread worker; granian's blocking threads (4)"
+    )
+    parser.add_argument(
+        "--realtime-clients", type=int, default=1000, help="goals: bench.realtime's websocket clients (1000)"
+    )
     parser.add_argument("--users", type=int, default=2000, help="seeded users (2000)")
     parser.add_argument("--trains", type=int, default=10_000, help="seeded trains, on 100 routes (10000)")
     parser.add_argument("--sellout-seats", type=int, default=2000, help="booking-contention's sell-out train (2000)")
@@ -80,6 +90,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.connections is None:
         args.connections = DEFAULT_CONNECTIONS[args.scenario]
+    if args.duration is None:
+        args.duration = DEFAULT_DURATION[args.scenario]
+    if args.rounds is None:
+        args.rounds = DEFAULT_ROUNDS[args.scenario]
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
     if args.connections < args.threads:
@@ -175,7 +189,7 @@ class Bench:
         if status in (404, 405):
             say(f"{endpoint.name}: skipped, {endpoint.method} {endpoint.path} answered {status}")
             return report.Row(endpoint, None, note=f"skipped: HTTP {status}")
-        if not 200 <= status < 300:
+        if not 200 <= status < 300 and status != endpoint.expected:
             say(f"{endpoint.name}: warning, the probe request answered {status}")
         warm = self.load_and_drain(endpoint, warm_pool, self.args.warmup)[0] if self.args.warmup > 0 else None
         main_pool = self.main_pool(endpoint, warm_pool, warm)
@@ -287,36 +301,46 @@ def context_lines(args, setup: dict, gunicorn: server.Gunicorn, load_before: flo
     return [*lines, quiet] if quiet else lines
 
 
+def prepare(stack: ExitStack, args, workdir: Path, chosen: list[Endpoint]) -> tuple[dict[str, str], dict]:
+    """A fresh database, migrated and seeded: (the servers' env, bench.seed setup's facts)."""
+    db_env, db_label = stack.enter_context(server.database(os.environ.get("DATABASE_URL"), keep=args.keep))
+    env = server.base_env(workdir / "data", db_env)
+    say(f"migrating ({db_label})")
+    server.migrate(env)
+    say(f"seeding {args.users} users, {args.trains} trains and their bookings")
+    setup = json.loads(
+        seed(
+            env,
+            "setup",
+            f"--users={args.users}",
+            f"--password={SEED_PASSWORD}",
+            f"--trains={args.trains}",
+            f"--sellout-seats={args.sellout_seats}",
+            *travel_args(args, chosen),
+        )
+    )
+    return server.unthrottled(env, setup["throttle_scopes"]), setup
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     wrk = loadgen.ensure_wrk()
     load_before = os.getloadavg()[0]
     if load_before > BUSY_LOAD * (os.cpu_count() or 1):
         say(f"warning: load average {load_before:.2f} on {os.cpu_count()} CPUs: other work will skew the numbers")
+    if args.scenario == "goals":
+        from bench import goals
+
+        return goals.run(args, wrk, load_before)
     contending = args.scenario == "booking-contention"
     # The contention scenario compares with the authenticated ceiling only, unless told otherwise.
     chosen = specs.select(args.endpoints or (["bare-auth"] if contending else None))
     workdir = Path(tempfile.mkdtemp(prefix="trackbase-bench-"))
     try:
         with ExitStack() as stack:
-            db_env, db_label = stack.enter_context(server.database(os.environ.get("DATABASE_URL"), keep=args.keep))
-            env = server.base_env(workdir / "data", db_env)
-            say(f"migrating ({db_label})")
-            server.migrate(env)
-            say(f"seeding {args.users} users, {args.trains} trains and their bookings")
-            setup = json.loads(
-                seed(
-                    env,
-                    "setup",
-                    f"--users={args.users}",
-                    f"--password={SEED_PASSWORD}",
-                    f"--trains={args.trains}",
-                    f"--sellout-seats={args.sellout_seats}",
-                    *travel_args(args, chosen),
-                )
-            )
-            env = server.unthrottled(env, setup["throttle_scopes"])
-            gunicorn = server.Gunicorn(
+            env, setup = prepare(stack, args, workdir, chosen)
+            gunicorn = server.wsgi_server(
+                args.server,
                 env,
                 workers=args.workers,
                 worker_class=args.worker_class,

@@ -17,6 +17,7 @@ NOT_ENOUGH_SEATS. A run where a check fails exits non-zero.
 import json
 import math
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from bench import loadgen, report, server
 from bench.endpoints import BEARER, JSON, Endpoint
@@ -94,14 +95,27 @@ def _on_train(train_id: int) -> Endpoint:
     return replace(BOOKING, body=BOOKING.body.replace("$TRAIN", str(train_id)))
 
 
+AUDIT_COUNTS = ("sold", "confirmed_bookings", "confirmed_seats", "other_bookings")
+
+
+def audit(bench, train_id: int) -> dict:
+    return json.loads(bench.seed("audit", str(train_id)))
+
+
+def audit_since(before: dict, after: dict) -> dict:
+    """What changed on a train between two audits: a later round's proof on a train earlier rounds booked."""
+    return after | {key: after[key] - before[key] for key in AUDIT_COUNTS}
+
+
 def _windowed(bench, name: str, train: dict, pool, window_s: float) -> Phase:
     endpoint = _on_train(train["id"])
+    before = audit(bench, train["id"])
     cpu_before = bench.server_cpu()
     result = loadgen.run_window(bench.wrk, bench.base_url, endpoint, pool, window_s, DRAIN_S, bench.load)
     cpu_after = bench.server_cpu()
     server.probe(bench.base_url, "GET", "/health/", timeout=60)
     cpu_ms = bench.cpu_ms_per_request(cpu_before, cpu_after, result.requests)
-    phase = Phase(name, train["seats"], result, cpu_ms, json.loads(bench.seed("audit", str(train["id"]))))
+    phase = Phase(name, train["seats"], result, cpu_ms, audit_since(before, audit(bench, train["id"])))
     bench.say(
         f"{name}: {result.statuses.get(201, 0):,} bookings in {result.active_s or 0:.1f} s, {result.rps:,.1f} req/s, "
         f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms; {_codes(result)}"
@@ -109,8 +123,8 @@ def _windowed(bench, name: str, train: dict, pool, window_s: float) -> Phase:
     return phase
 
 
-def run(bench, trains: dict[str, dict]) -> list[Phase]:
-    """trains: bench.rail_data's contention trains, {"warm-up"|"open"|"sell-out": {"id", "seats"}}."""
+def warm_up(bench, trains: dict[str, dict]) -> Path:
+    """One probe booking, then `--warmup` s of bookings on the warm-up train: the access-token pool."""
     pool = bench.cycling_pool("access")
     warm = _on_train(trains["warm-up"]["id"])
     token = pool.read_text().split("\n", 1)[0]
@@ -119,12 +133,26 @@ def run(bench, trains: dict[str, dict]) -> list[Phase]:
         raise SystemExit(f"bench: booking probe answered {status}, expected 201")
     if bench.args.warmup > 0:
         bench.load_and_drain(warm, pool, bench.args.warmup)
-    opened = _windowed(bench, "open", trains["open"], pool, bench.args.duration)
-    rate = max(opened.result.per_second(201), 1.0)
+    return pool
+
+
+def open_phase(bench, trains: dict[str, dict], pool: Path, name: str = "open") -> Phase:
+    """`--duration` s on the train that cannot sell out; its proof counts this phase's bookings only."""
+    return _windowed(bench, name, trains["open"], pool, bench.args.duration)
+
+
+def sell_out(bench, trains: dict[str, dict], pool: Path, rate: float) -> Phase:
+    """Ask for SELLOUT_OVERSHOOT times the sell-out train's seats at `rate` bookings/s."""
     capacity = trains["sell-out"]["seats"]
-    window = min(SELLOUT_MAX_WINDOW_S, max(bench.args.duration, SELLOUT_OVERSHOOT * capacity / rate))
-    sold_out = _windowed(bench, "sell-out", trains["sell-out"], pool, window)
-    return [opened, sold_out]
+    window = min(SELLOUT_MAX_WINDOW_S, max(bench.args.duration, SELLOUT_OVERSHOOT * capacity / max(rate, 1.0)))
+    return _windowed(bench, "sell-out", trains["sell-out"], pool, window)
+
+
+def run(bench, trains: dict[str, dict]) -> list[Phase]:
+    """trains: bench.rail_data's contention trains, {"warm-up"|"open"|"sell-out": {"id", "seats"}}."""
+    pool = warm_up(bench, trains)
+    opened = open_phase(bench, trains, pool)
+    return [opened, sell_out(bench, trains, pool, opened.result.per_second(201))]
 
 
 COLUMNS = [
@@ -160,7 +188,7 @@ def cells(phases: list[Phase], ceiling: loadgen.Result | None) -> list[list[str]
                 f"{p.created:,}",
                 f"{r.codes.get(SOLD_OUT, 0):,}",
                 f"{other:,}",
-                f"{r.per_second(201):,.0f}" if p.name == "open" else "-",  # sold out part-way: no rate
+                f"{r.per_second(201):,.0f}" if p.name != "sell-out" else "-",  # sold out part-way: no rate
                 f"{r.rps:,.0f}",
                 f"{r.p50_ms:.1f}",
                 f"{r.p99_ms:.1f}",

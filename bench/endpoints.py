@@ -25,6 +25,7 @@ class Endpoint:
     headers: dict[str, str] = field(default_factory=dict)
     pool: str | None = None  # a pool name from bench.seed.POOLS
     default: bool = True  # run when --endpoints is not given
+    expected: int | None = None  # the status every response should have, when it is not a 2xx
 
 
 _PLACEHOLDER = re.compile(r"\$V(\d?)")
@@ -51,6 +52,9 @@ CEILINGS = [
 
 ENDPOINTS = [
     Endpoint("health", "GET", "/health/", ceiling="bare", default=False),
+    # No token on an authenticated endpoint: the 401 every client error pays (the goals run compares it with
+    # plain DRF's; every response is a 401, which the errors column counts).
+    Endpoint("unauth-401", "GET", "/api/bookings/my/", ceiling="bare", default=False, expected=401),
     Endpoint(
         "login",
         "POST",

@@ -176,33 +176,21 @@ def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
-class Gunicorn:
-    def __init__(self, env: dict[str, str], *, workers: int, worker_class: str, threads: int, log: Path):
-        self.port = _free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            f"--workers={workers}",
-            f"--worker-class={worker_class}",
-            f"--bind=127.0.0.1:{self.port}",
-            "--error-logfile=-",
-            "--log-level=warning",
-        ]
-        if worker_class == "gthread":
-            self.command.append(f"--threads={threads}")
-        self.env, self.log = env, log
+class WsgiServer:
+    """A WSGI server process serving config.wsgi on a free port; subclasses give its command line."""
+
+    name = "server"
+
+    def __init__(self, env: dict[str, str], command: list[str], port: int, log: Path):
+        self.port, self.command, self.env, self.log = port, command, env, log
+        self.base_url = f"http://127.0.0.1:{port}"
         self.process: subprocess.Popen | None = None
 
     def describe(self) -> str:
-        return "gunicorn config.wsgi " + " ".join(
-            arg for arg in self.command[4:] if not arg.startswith(("--bind", "--error-logfile", "--log-level"))
-        )
+        raise NotImplementedError
 
-    def __enter__(self) -> "Gunicorn":
-        # gunicorn's own log and Django's (4xx/5xx warnings, tracebacks) go to one file, not the terminal.
+    def __enter__(self) -> "WsgiServer":
+        # The server's own log and Django's (4xx/5xx warnings, tracebacks) go to one file, not the terminal.
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 self.command, cwd=PROJECT_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT
@@ -222,17 +210,17 @@ class Gunicorn:
         deadline = time.monotonic() + READY_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.log_tail()}")
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n{self.log_tail()}")
             try:
                 if probe(self.base_url, "GET", "/health/", timeout=2) == 200:
                     return
             except OSError:  # refused until the socket is bound, then timeouts while workers boot
                 pass
             time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not answer /health/ within {READY_TIMEOUT_S}s:\n{self.log_tail()}")
+        raise RuntimeError(f"{self.name} did not answer /health/ within {READY_TIMEOUT_S}s:\n{self.log_tail()}")
 
     def cpu_by_process(self) -> dict[int, float] | None:
-        """CPU seconds used so far by the master and each worker (Linux): steadier than req/s on a busy box."""
+        """CPU seconds used so far by the main process and each worker (Linux): steadier than req/s on a busy box."""
         pids = [self.process.pid]
         try:
             for task in Path(f"/proc/{self.process.pid}/task").iterdir():
@@ -242,7 +230,7 @@ class Gunicorn:
             return None
 
     def cpu_seconds(self) -> float | None:
-        """CPU time used so far by the master and its workers."""
+        """CPU time used so far by the main process and its workers."""
         by_process = self.cpu_by_process()
         return None if by_process is None else sum(by_process.values())
 
@@ -251,6 +239,63 @@ class Gunicorn:
 
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log_lines()[-lines:])
+
+
+class Gunicorn(WsgiServer):
+    name = "gunicorn"
+
+    def __init__(self, env: dict[str, str], *, workers: int, worker_class: str, threads: int, log: Path):
+        port = _free_port()
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            f"--workers={workers}",
+            f"--worker-class={worker_class}",
+            f"--bind=127.0.0.1:{port}",
+            "--error-logfile=-",
+            "--log-level=warning",
+        ]
+        if worker_class == "gthread":
+            command.append(f"--threads={threads}")
+        super().__init__(env, command, port, log)
+
+    def describe(self) -> str:
+        return "gunicorn config.wsgi " + " ".join(
+            arg for arg in self.command[4:] if not arg.startswith(("--bind", "--error-logfile", "--log-level"))
+        )
+
+
+class Granian(WsgiServer):
+    """granian's WSGI interface: Rust HTTP handling, the Django app on `threads` blocking threads per worker."""
+
+    name = "granian"
+
+    def __init__(self, env: dict[str, str], *, workers: int, threads: int, log: Path):
+        port = _free_port()
+        self.options = [
+            "--interface=wsgi",
+            f"--workers={workers}",
+            f"--blocking-threads={threads}",
+            "--no-ws",
+        ]
+        command = [sys.executable, "-m", "granian", *self.options, "--host=127.0.0.1", f"--port={port}"]
+        command += ["--log-level=warning", "config.wsgi:application"]
+        super().__init__(env, command, port, log)
+
+    def describe(self) -> str:
+        return "granian " + " ".join(self.options) + " config.wsgi:application"
+
+
+SERVERS = ("gunicorn", "granian")
+
+
+def wsgi_server(kind: str, env: dict[str, str], *, workers: int, worker_class: str, threads: int, log: Path):
+    """The server `--server` names; `worker_class` is gunicorn's (granian runs blocking threads)."""
+    if kind == "granian":
+        return Granian(env, workers=workers, threads=threads, log=log)
+    return Gunicorn(env, workers=workers, worker_class=worker_class, threads=threads, log=log)
 
 
 def probe(base_url: str, method: str, path: str, body: str = "", headers=None, timeout: float = 30) -> int:
