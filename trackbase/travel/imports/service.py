@@ -58,6 +58,15 @@ def import_job_create(*, user, data: bytes) -> ImportJob:
     return job
 
 
+def import_job_purge_finished() -> int:
+    """Delete import jobs that ended more than TRAVEL_IMPORT_JOB_RETENTION_DAYS ago (their status is no
+    longer asked for); pending and running ones stay. Returns how many went."""
+    ended_before = timezone.now() - timedelta(days=settings.TRAVEL_IMPORT_JOB_RETENTION_DAYS)
+    finished = ImportJob.objects.filter(status__in=[ImportStatus.SUCCESS, ImportStatus.FAILURE])
+    deleted, _ = finished.filter(updated_at__lt=ended_before).delete()
+    return deleted
+
+
 def import_job_get(*, user, job_id) -> ImportJob:
     job = ImportJob.objects.filter(user=user, pk=job_id).first()
     if job is None:
