@@ -15,7 +15,8 @@ from trackbase.core.testing import client_for
 load_all_checks()
 
 # Validity no JSON Schema can state: schema-valid input the server may still refuse, and only with a 400 (or 422,
-# or 410 for an expired window) naming these fields (or carrying these codes). Everything else schema-valid must be accepted.
+# or 410 for an expired window) naming these fields (or carrying these codes).
+# Everything else schema-valid must be accepted.
 PASSWORD_POLICY = "password"  # common passwords, likeness to the username: Django's validators, not patterns
 TRAIN_TIMETABLE = {"destination", "arrival_time", "available_seats"}  # cross-field: rail/rules.py
 BEYOND_THE_SCHEMA = {
