@@ -191,29 +191,27 @@ INSERT_FIELDS = (
 )
 
 
-@functools.lru_cache(maxsize=8)
-def _insert_sql(vendor: str, rows: int) -> str:
+@functools.cache
+def _insert_sql(vendor: str) -> str:
     ops, meta = connection.ops, TravelSegment._meta
     columns = ", ".join(ops.quote_name(meta.get_field(name).column) for name in INSERT_FIELDS)
-    values = ", ".join(["(" + ", ".join(["%s"] * len(INSERT_FIELDS)) + ")"] * rows)
+    values = ", ".join(["%s"] * len(INSERT_FIELDS))
     # A concurrent import of the same file may insert a key between our check and this INSERT: skip it.
     suffix = ops.on_conflict_suffix_sql(None, OnConflict.IGNORE, None, None)
     statement = ops.insert_statement(on_conflict=OnConflict.IGNORE)
-    return f"{statement} {ops.quote_name(meta.db_table)} ({columns}) VALUES {values} {suffix}".rstrip()
+    return f"{statement} {ops.quote_name(meta.db_table)} ({columns}) VALUES ({values}) {suffix}".rstrip()
 
 
 def _insert(rows: list[tuple]) -> None:
-    """One multi-row INSERT per batch (SQLite: per as many rows as its parameter limit allows); COPY on
-    PostgreSQL. The ORM's bulk_create costs more per row in Python (a model and 19 field preparations) than
-    the database does."""
+    """One statement per batch: COPY on PostgreSQL; elsewhere executemany, which mysqlclient sends as one
+    multi-row INSERT and sqlite3 runs as one prepared statement. The ORM's bulk_create costs more per row in
+    Python (a model and 19 field preparations) than the database does."""
     if connection.vendor == "postgresql":
         _copy(rows)
         return
-    limit = connection.features.max_query_params
-    per_statement = limit // len(INSERT_FIELDS) if limit else len(rows)
-    with connection.cursor() as cursor:
-        for chunk in _batches(rows, per_statement):
-            cursor.execute(_insert_sql(connection.vendor, len(chunk)), [value for row in chunk for value in row])
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(_insert_sql(connection.vendor), rows)
 
 
 COPY_TABLE = "travel_import_rows"
