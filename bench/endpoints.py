@@ -132,17 +132,17 @@ ENDPOINTS = [
     Endpoint(
         "sync-first-page",
         "GET",
-        "/api/travel-segments/?updated_since=2000-01-01T00:00:00Z&limit=100",
+        "/api/travel-segments/?updated_since=$V2&limit=100",
         ceiling="bare-auth",
-        headers=BEARER,
-        pool="sync",
+        headers={"Authorization": "Bearer $V1"},
+        pool="sync-full",
         default=False,
     ),
     # ... and every page of that full sync in turn (offset 0 to the end, 100 at a time).
     Endpoint(
         "sync-pages",
         "GET",
-        "/api/travel-segments/?updated_since=2000-01-01T00:00:00Z&limit=100&offset=$V2",
+        "/api/travel-segments/?updated_since=$V2&limit=100&offset=$V3",
         ceiling="bare-auth",
         headers={"Authorization": "Bearer $V1"},
         pool="sync-pages",
@@ -172,7 +172,7 @@ ENDPOINTS = [
     ),
 ]
 # Pools that need the travel data seeded (bench.seed setup --travel-years).
-TRAVEL_POOLS = {"travellers", "travellers-past", "sync", "sync-recent", "sync-pages"}
+TRAVEL_POOLS = {"travellers", "travellers-past", "sync-recent", "sync-full", "sync-pages"}
 GROUPS = {"travel": [endpoint.name for endpoint in ENDPOINTS if endpoint.pool in TRAVEL_POOLS]}
 
 BY_NAME = {endpoint.name: endpoint for endpoint in CEILINGS + ENDPOINTS}

@@ -142,12 +142,21 @@ def pool_sync_recent(count: int) -> list[str]:
     return [f"{token}\t{since}" for token in pool_sync(count)]
 
 
+def pool_sync_full(count: int) -> list[str]:
+    """`access token<TAB>instant`: a new device catching up on the whole history (from its oldest change)."""
+    from bench import travel_data
+
+    since = _instant(travel_data.sync_started_at())
+    return [f"{token}\t{since}" for token in pool_sync(count)]
+
+
 def pool_sync_pages(count: int) -> list[str]:
-    """`access token<TAB>offset`: a new device paging through the whole history, every page in turn."""
+    """`access token<TAB>instant<TAB>offset`: a new device paging through the whole history, every page in turn."""
     from bench import travel_data
 
     pages = -(-travel_data.sync_total() // travel_data.SYNC_PAGE)
-    return [f"{token}\t{(i % pages) * travel_data.SYNC_PAGE}" for i, token in enumerate(pool_sync(count))]
+    values = enumerate(pool_sync_full(count))
+    return [f"{value}\t{(i % pages) * travel_data.SYNC_PAGE}" for i, value in values]
 
 
 # HuCares (wellness, issue 9). Check-ins are one per user, group and week: each `checkin-create` request
@@ -262,8 +271,8 @@ POOLS: dict[str, Callable[[int], list[str]]] = {
     "search-routes": pool_search_routes,
     "travellers": pool_travellers,
     "travellers-past": pool_travellers_past,
-    "sync": pool_sync,
     "sync-recent": pool_sync_recent,
+    "sync-full": pool_sync_full,
     "sync-pages": pool_sync_pages,
     "checkin-groups": pool_checkin_groups,
     "group-analytics": pool_group_analytics,

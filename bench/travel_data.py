@@ -135,6 +135,15 @@ def sync_total() -> int:
     return TravelSegment.objects.filter(user=user).count() + SegmentTombstone.objects.filter(user=user).count()
 
 
+def sync_started_at():
+    """When the sync history begins (its oldest change, to the second below): a new device's `updated_since`.
+    It must be within TRAVEL_TOMBSTONE_RETENTION_DAYS (90) of now, else the API answers 410: 100,000 changes
+    one a minute span 70 days."""
+    user = sync_user()
+    oldest = TravelSegment.objects.filter(user=user).order_by("updated_at").values_list("updated_at", flat=True)
+    return oldest.first().replace(microsecond=0)
+
+
 def seeded_at():
     """When the sync history ends (its newest change): the newest segment or tombstone."""
     user = sync_user()

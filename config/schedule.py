@@ -36,4 +36,12 @@ JOBS: list[PeriodicJob] = [
     PeriodicJob(
         name="travel_schengen_alerts", task="trackbase.travel.tasks.schengen_alerts_daily", every=timedelta(days=1)
     ),
+    # Delete sync tombstones past TRAVEL_TOMBSTONE_RETENTION_DAYS and import jobs that ended more than
+    # TRAVEL_IMPORT_JOB_RETENTION_DAYS ago (03:30 UTC, a quiet hour).
+    PeriodicJob(
+        name="travel_purge",
+        task="trackbase.travel.tasks.travel_purge",
+        every=timedelta(days=1),
+        offset=timedelta(hours=3, minutes=30),
+    ),
 ]

@@ -512,6 +512,12 @@ BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 TRAVEL_IMPORT_MAX_BYTES = env_int("TRAVEL_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 TRAVEL_IMPORT_MAX_ROWS = env_int("TRAVEL_IMPORT_MAX_ROWS", 100_000)
 TRAVEL_LAYOVER_HOURS = env_int("TRAVEL_LAYOVER_HOURS", 24)
+# Sync tombstones and finished import jobs are purged after this many days (daily job, config/schedule.py);
+# a device whose updated_since is older than the tombstone retention gets 410 SYNC_WINDOW_EXPIRED.
+TRAVEL_TOMBSTONE_RETENTION_DAYS = env_int("TRAVEL_TOMBSTONE_RETENTION_DAYS", 90)
+TRAVEL_IMPORT_JOB_RETENTION_DAYS = env_int("TRAVEL_IMPORT_JOB_RETENTION_DAYS", 7)
+if TRAVEL_TOMBSTONE_RETENTION_DAYS < 1 or TRAVEL_IMPORT_JOB_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("TRAVEL_TOMBSTONE_RETENTION_DAYS and TRAVEL_IMPORT_JOB_RETENTION_DAYS must be >= 1.")
 APPLE_JWKS_URL = env_str("APPLE_JWKS_URL", "https://appleid.apple.com/auth/keys")
 APPLE_ISSUER = env_str("APPLE_ISSUER", "https://appleid.apple.com")
 APPLE_BUNDLE_IDS = env_list("APPLE_BUNDLE_IDS", [])

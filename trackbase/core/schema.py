@@ -157,6 +157,7 @@ _PROBLEM_DESCRIPTIONS = {
     413: "The request body is too large.",
     415: "The request body's media type is not accepted.",
     422: "Unprocessable (e.g. an Idempotency-Key reused with another body).",
+    410: "Gone: what was asked for is no longer kept (see the code).",
     429: "Rate limited; see Retry-After.",
     503: "A dependency is unavailable.",
 }

@@ -14,8 +14,9 @@ from trackbase.core.testing import client_for
 
 load_all_checks()
 
-# Validity no JSON Schema can state: schema-valid input the server may still refuse, and only with a 400 (or 422)
-# naming these fields (or carrying these codes). Everything else schema-valid must be accepted.
+# Validity no JSON Schema can state: schema-valid input the server may still refuse, and only with a 400 (or 422,
+# or 410 for an expired window) naming these fields (or carrying these codes).
+# Everything else schema-valid must be accepted.
 PASSWORD_POLICY = "password"  # common passwords, likeness to the username: Django's validators, not patterns
 TRAIN_TIMETABLE = {"destination", "arrival_time", "available_seats"}  # cross-field: rail/rules.py
 BEYOND_THE_SCHEMA = {
@@ -54,6 +55,8 @@ BEYOND_THE_SCHEMA = {
     "PATCH /api/travel-segments/{segment_id}/": {"arrival_date"},
     # NOT_CSV: a CSV flight history we can read (encoding, header row), the file's content, not its shape.
     "POST /api/travel-segments/import/csv/": {"NOT_CSV", "IDEMPOTENCY_KEY_REUSED"},
+    # updated_since within the tombstone retention (410 SYNC_WINDOW_EXPIRED): the clock, not the shape.
+    "GET /api/travel-segments/": {"SYNC_WINDOW_EXPIRED"},
     "POST /api/calculations/schengen/plan/": {"exit_date"},  # not before entry_date, at most ten years later
     "GET /api/calculations/countries/": {"from"},  # on or before `to`, at most 20 years before it
     "GET /api/calculations/days/": {"from"},
@@ -70,7 +73,7 @@ def _code_and_fields(body: dict) -> tuple[str | None, dict]:
 
 def _refused_beyond_the_schema(response, case) -> bool:
     allowed = BEYOND_THE_SCHEMA.get(case.operation.label, set())
-    if response.status_code not in (400, 422) or not allowed:
+    if response.status_code not in (400, 410, 422) or not allowed:
         return False
     code, fields = _code_and_fields(response.json())
     return code in allowed or (code == "VALIDATION_ERROR" and set(fields or {"?": 0}) <= allowed)

@@ -1,7 +1,9 @@
 """The registry VisaRule.calculation_logic_ref points into: one calculator per rule, each a thin adapter
 from a user's legs to a pure rule's answer (a JSON-ready dict with at least days_used and the window).
 
-Legs come from `selectors.user_legs`, already in presence order, so the ledger does not sort them again."""
+Legs come from `selectors.user_legs`, already in presence order, so the ledger does not sort them again.
+Each calculator also says the first day its answer reads (`first_day`): the legs loaded are only those a
+ledger from that day on needs, not the whole history."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,27 +23,44 @@ class RuleResult:
     details: dict
 
 
-Calculator = Callable[[list[Leg], Membership, date], RuleResult]
+@dataclass(frozen=True)
+class Calculator:
+    calculate: Callable[[list[Leg], Membership, date], RuleResult]
+    first_day: Callable[[date], date]  # check date -> the first day of presence the answer reads
+
+    def __call__(self, legs: list[Leg], membership: Membership, check_date: date) -> RuleResult:
+        return self.calculate(legs, membership, check_date)
+
+
 CALCULATORS: dict[str, Calculator] = {}
 
 
-def register(ref: str):
-    def decorate(function: Calculator) -> Calculator:
-        CALCULATORS[ref] = function
-        return function
+def register(ref: str, *, first_day: Callable[[date], date]):
+    def decorate(function) -> Calculator:
+        CALCULATORS[ref] = calculator = Calculator(function, first_day)
+        return calculator
 
     return decorate
 
 
+def schengen_window_start(until: date) -> date:
+    """Every Schengen answer on `until` (or a stay from it) looks back 179 days at most."""
+    return until - timedelta(days=schengen.PERIOD_DAYS - 1)
+
+
+def year_start(check_date: date) -> date:
+    return date(check_date.year, 1, 1)
+
+
 def schengen_days(legs: list[Leg], membership: Membership, until: date) -> set[date]:
-    """The Schengen days that can matter on `until` and after: every answer looks back 179 days at most."""
-    since = until - timedelta(days=schengen.PERIOD_DAYS - 1)
+    """The Schengen days that can matter on `until` and after."""
+    since = schengen_window_start(until)
     return schengen.schengen_days(
         ledger(legs, until=until, membership=membership, since=since, presorted=True), membership
     )
 
 
-@register(SCHENGEN_RULE)
+@register(SCHENGEN_RULE, first_day=schengen_window_start)
 def schengen_90_180(legs: list[Leg], membership: Membership, check_date: date) -> RuleResult:
     status = schengen.schengen_status(schengen_days(legs, membership, check_date), check_date)
     details = {
@@ -57,9 +76,9 @@ def schengen_90_180(legs: list[Leg], membership: Membership, check_date: date) -
     return RuleResult(status.days_used, status.window_start, status.window_end, details)
 
 
-@register(RESIDENCY_RULE)
+@register(RESIDENCY_RULE, first_day=year_start)
 def calendar_year_183(legs: list[Leg], membership: Membership, check_date: date) -> RuleResult:
-    start = date(check_date.year, 1, 1)
+    start = year_start(check_date)
     days = ledger(legs, until=check_date, membership=membership, since=start, presorted=True)
     rows = residency.calendar_year_status(days, check_date)
     details = {
@@ -69,6 +88,10 @@ def calendar_year_183(legs: list[Leg], membership: Membership, check_date: date)
         ]
     }
     return RuleResult(max((r.days for r in rows), default=0), start, check_date, details)
+
+
+def plan_first_day(entry_date: date) -> date:
+    return schengen_window_start(entry_date - timedelta(days=1))
 
 
 def plan(legs: list[Leg], membership: Membership, entry_date: date, exit_date: date) -> schengen.TripPlan:

@@ -117,6 +117,13 @@ def segment_delete(*, user, segment_id: int, if_match: str | None = None) -> Non
     after_segments_changed(user.pk, "deleted")
 
 
+def segment_tombstone_purge_expired() -> int:
+    """Delete tombstones older than TRAVEL_TOMBSTONE_RETENTION_DAYS: a device that far behind gets 410
+    SYNC_WINDOW_EXPIRED and reads everything again, so it never needs them. Returns how many went."""
+    deleted, _ = SegmentTombstone.objects.filter(deleted_at__lt=selectors.sync_horizon()).delete()
+    return deleted
+
+
 def visa_status(*, user, rule: VisaRule, check_date: date | None = None) -> tuple[calculators.RuleResult, object]:
     """(result, calculated_at) of `rule` for `user` on `check_date` (default: today in their zone).
 
@@ -134,7 +141,8 @@ def visa_status(*, user, rule: VisaRule, check_date: date | None = None) -> tupl
                 cached.days_used, cached.window_start_date, cached.window_end_date, cached.result["details"]
             )
             return result, cached.last_calculated_at
-    result = calculator(selectors.user_legs(user=user), selectors.schengen_membership(), check_date)
+    legs = selectors.user_legs(user=user, since=calculator.first_day(check_date))
+    result = calculator(legs, selectors.schengen_membership(), check_date)
     now = timezone.now()
     if check_date == today:
         _cache(user, rule, today, result, now)

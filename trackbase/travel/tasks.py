@@ -1,8 +1,8 @@
-"""Background work: CSV imports and the daily Schengen alert sweep (tasks take ids, call services)."""
+"""Background work: CSV imports, the daily Schengen alert sweep and purge (tasks take ids, call services)."""
 
 from django_tasks import task
 
-from trackbase.travel import alerts
+from trackbase.travel import alerts, services
 from trackbase.travel.imports import service as imports
 from trackbase.travel.models import TravelSegment
 
@@ -16,6 +16,15 @@ def schengen_alerts_daily() -> int:
         alerts.schengen_alerts_check(user_id=user_id)
         checked += 1
     return checked
+
+
+@task()
+def travel_purge() -> dict:
+    """Delete expired sync tombstones and old finished import jobs (declared daily in config/schedule.py)."""
+    return {
+        "tombstones": services.segment_tombstone_purge_expired(),
+        "import_jobs": imports.import_job_purge_finished(),
+    }
 
 
 @task()

@@ -88,7 +88,7 @@ class SchengenPlanApi(APIView):
     )
     def post(self, request):
         trip = validated(self.InputSerializer, request.data)
-        legs = selectors.user_legs(user=request.user)
+        legs = selectors.user_legs(user=request.user, since=calculators.plan_first_day(trip["entry_date"]))
         plan = calculators.plan(legs, selectors.schengen_membership(), trip["entry_date"], trip["exit_date"])
         return Response(PlanOutput(plan).data)
 
@@ -103,7 +103,7 @@ class CountryDaysApi(APIView):
     def get(self, request):
         first, last = _range(request)
         membership = selectors.schengen_membership()
-        legs = selectors.user_legs(user=request.user)
+        legs = selectors.user_legs(user=request.user, since=first)
         days = ledger(legs, until=last, membership=membership, since=first, presorted=True)
         counts = residency.days_per_country(days, first, last)
         names = dict(Country.objects.filter(iso_code__in=counts).values_list("iso_code", "name"))
@@ -124,7 +124,7 @@ class LedgerApi(APIView):
     def get(self, request):
         first, last = _range(request)
         membership = selectors.schengen_membership()
-        legs = selectors.user_legs(user=request.user)
+        legs = selectors.user_legs(user=request.user, since=first)
         days = ledger(legs, until=last, membership=membership, since=first, presorted=True)
         rows = []
         day = first

@@ -51,13 +51,15 @@ class SegmentListApi(APIView):
         date_to = travel_date(required=False, help_text="Segments starting on or before this day.")
         country = country_code(required=False)
         updated_since = serializers.DateTimeField(
-            required=False, help_text="Sync: changes and tombstones at or after this instant, oldest first."
+            required=False,
+            help_text="Sync: changes and tombstones at or after this instant, oldest first. Older than the "
+            "tombstone retention (90 days by default): 410 SYNC_WINDOW_EXPIRED, read everything again.",
         )
 
     @extend_schema(
         tags=["travel"],
         parameters=[FilterSerializer, *PAGE_PARAMETERS],
-        responses={200: page_of(SyncItemOutput), **problems(400, 401)},
+        responses={200: page_of(SyncItemOutput), **problems(400, 401, 410)},
         operation_id="travel_segments_list",
         summary="My travel segments, newest first (or, with updated_since, the changes since then)",
     )

@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from functools import cached_property
 
 import pycountry
 from drf_spectacular.utils import extend_schema_field
@@ -86,11 +87,16 @@ class SyncItemOutput(serializers.Serializer):
     deleted = serializers.BooleanField(required=False)
     updated_at = serializers.DateTimeField()
 
+    @cached_property
+    def _segment(self) -> SegmentOutput:
+        # One SegmentOutput renders every segment of the page: building one per row costs more than its fields.
+        return SegmentOutput(context=self.context)
+
     def to_representation(self, instance):
         if hasattr(instance, "segment_id"):
             when = self.fields["updated_at"].to_representation(instance.deleted_at)
             return {"id": instance.segment_id, "deleted": True, "updated_at": when}
-        return SegmentOutput(instance).data
+        return self._segment.to_representation(instance)
 
 
 class SchengenStatusOutput(serializers.Serializer):

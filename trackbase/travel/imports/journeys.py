@@ -29,7 +29,7 @@ class Flight:
     arrival_date: date
     departure_time: time | None
     arrival_time: time | None
-    departed_at: datetime | None  # UTC instants, when times are known
+    departed_at: datetime | None  # UTC instants (naive), when times are known
     landed_at: datetime | None
     flight_number: str
     transit: bool = False
@@ -41,6 +41,7 @@ class Flight:
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
 
 
+@functools.lru_cache(maxsize=16384)
 def _airport(codes: tuple[str, ...]) -> Airport | None:
     for code in codes:
         if (found := lookup(code)) is not None:
@@ -54,8 +55,23 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+@functools.lru_cache(maxsize=65536)
+def _day_offset(day: date, zone: str) -> timedelta | None:
+    """The zone's UTC offset on `day` when it is the same all day long (no clock change), else None."""
+    tz = _zone(zone)
+    # Equal offsets at both ends of the day mean none in between: no zone changes its clock twice in a day.
+    first = datetime.combine(day, time.min, tz).utcoffset()
+    return first if first == datetime.combine(day, time.max, tz).utcoffset() else None
+
+
 def _instant(day: date, moment: time | None, zone: str) -> datetime | None:
-    return None if moment is None else datetime.combine(day, moment, _zone(zone)).astimezone(UTC)
+    """The UTC instant (naive) of a local time: one cached offset per (day, zone), exact on a clock-change day."""
+    if moment is None:
+        return None
+    offset = _day_offset(day, zone)
+    if offset is None:
+        return datetime.combine(day, moment, _zone(zone)).astimezone(UTC).replace(tzinfo=None)
+    return datetime.combine(day, moment) - offset
 
 
 def to_flight(raw: RawFlight) -> Flight | RowError:
@@ -67,7 +83,7 @@ def to_flight(raw: RawFlight) -> Flight | RowError:
     arrival_day = raw.arrival_day
     landed_at = None
     if arrival_day is None and departed_at is not None and raw.duration is not None:
-        landed_local = (departed_at + raw.duration).astimezone(_zone(destination.tz))
+        landed_local = (departed_at + raw.duration).replace(tzinfo=UTC).astimezone(_zone(destination.tz))
         arrival_day = landed_local.date()
     if arrival_day is None:
         late = raw.arrival_time is not None and raw.departure_time is not None and raw.arrival_time < raw.departure_time

@@ -165,3 +165,34 @@ def test_a_retried_upload_with_the_same_idempotency_key_starts_one_import(owner,
     assert first.status_code == retry.status_code == 202
     assert first.json() == retry.json()
     assert ImportJob.objects.filter(user=owner).count() == 1
+
+
+def many_flights(count: int) -> str:
+    lines = ["date,from,to,departure_time,flight_number"]
+    lines += [f"2030-{1 + n % 12:02d}-{1 + n % 28:02d},FRA,JFK,{n % 24:02d}:{n % 60:02d},XB{n}" for n in range(count)]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_large_import_and_its_reimport_cost_queries_per_batch_not_per_row(
+    owner, owner_client, django_capture_on_commit_callbacks, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from trackbase.travel.imports import service
+
+    text = many_flights(2 * service.SAVE_BATCH + 10)  # three batches
+    for expected_created in (2 * service.SAVE_BATCH + 10, 0):
+        with CaptureQueriesContext(connection) as queries:
+            status = run(owner_client, text, django_capture_on_commit_callbacks)
+        assert status["result"]["created"] == expected_created
+        assert status["result"]["duplicates"] == 2 * service.SAVE_BATCH + 10 - expected_created
+        assert len(queries) < 60, [q["sql"][:80] for q in queries]
+    assert TravelSegment.objects.filter(user=owner).count() == 2 * service.SAVE_BATCH + 10
+
+
+def test_the_bulk_insert_writes_every_segment_column():
+    from trackbase.travel.imports.service import INSERT_FIELDS
+
+    columns = {field.name for field in TravelSegment._meta.concrete_fields} - {"id"}
+    assert set(INSERT_FIELDS) == columns and len(INSERT_FIELDS) == len(columns)
