@@ -10,6 +10,7 @@ parameter values: building SQL through the ORM costs more than running a short i
 """
 
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from functools import cached_property
 from operator import attrgetter, itemgetter
 from typing import NamedTuple
@@ -143,7 +144,7 @@ class PreparedQuery:
         return _Compiled(
             page=_Statement(f"{sql} LIMIT %s OFFSET %s", self._order(params)),
             count=_Statement(f"SELECT COUNT(*) FROM ({count_sql}) counted", self._order(count_params)),  # noqa: S608
-            converters=compiler.get_converters([column for column, _, _ in compiler.select]),
+            converters=_lean(compiler.get_converters([column for column, _, _ in compiler.select]), alias),
         )
 
     def _order(self, params: Sequence) -> list[int]:
@@ -164,6 +165,29 @@ class PreparedRows:
 
     def count(self) -> int:
         return self.query.count(*self.args)
+
+
+def _lean(converters: dict, alias: str) -> dict:
+    """Django's converters, but on SQLite in UTC a cheaper one for datetimes: the sqlite3 module already hands
+    back a datetime column parsed (naive, in UTC), which Django's converter would check and make aware by way
+    of a settings read and make_aware, per value."""
+    connection = connections[alias]
+    if connection.vendor != "sqlite" or not settings.USE_TZ or connection.timezone != UTC:
+        return converters
+    return {
+        index: ([_sqlite_datetime] if _is_sqlite_datetime(functions) else functions, expression)
+        for index, (functions, expression) in converters.items()
+    }
+
+
+def _is_sqlite_datetime(functions: list) -> bool:
+    return len(functions) == 1 and getattr(functions[0], "__name__", "") == "convert_datetimefield_value"
+
+
+def _sqlite_datetime(value, expression, connection):
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return connection.ops.convert_datetimefield_value(value, expression, connection)
 
 
 def _converted(row: tuple, converters: dict, connection) -> list:
