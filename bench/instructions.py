@@ -27,18 +27,28 @@ import sys
 import tempfile
 from pathlib import Path
 
+SEARCH = "/api/trains/search/?source=DEL&destination=BOM&limit=10"
 SCENARIOS = {
-    # name: (method, path, authenticated, body)
-    "bare": ("GET", "/bench/bare/", False, None),
-    "bare-auth": ("GET", "/bench/bare-auth/", True, None),
-    "unauth-401": ("GET", "/api/bookings/my/", False, None),
-    "not-found-404": ("GET", "/api/no-such-endpoint/", True, None),
-    "profile": ("GET", "/api/profile/", True, None),
-    "my-bookings": ("GET", "/api/bookings/my/", True, None),
-    "booking": ("POST", "/api/bookings/", True, b'{"train_id": 1, "seats": 1}'),
+    # name: (method, path, authenticated, body, extra environment)
+    "bare": ("GET", "/bench/bare/", False, None, {}),
+    "bare-auth": ("GET", "/bench/bare-auth/", True, None, {}),
+    "unauth-401": ("GET", "/api/bookings/my/", False, None, {}),
+    "not-found-404": ("GET", "/api/no-such-endpoint/", True, None, {}),
+    "profile": ("GET", "/api/profile/", True, None, {}),
+    "my-bookings": ("GET", "/api/bookings/my/", True, None, {}),
+    "booking": ("POST", "/api/bookings/", True, b'{"train_id": 1, "seats": 1}', {}),
+    # The first page of 10 of the 100 DEL -> BOM trains: the COUNT runs too.
+    "search": ("GET", SEARCH, True, None, {"RAIL_SEARCH_CACHE_SECONDS": "0"}),
+    "search-cached": ("GET", SEARCH, True, None, {"RAIL_SEARCH_CACHE_SECONDS": "3600"}),
 }
-DEFAULT_SCENARIOS = ["bare", "bare-auth", "unauth-401", "not-found-404", "profile", "booking", "my-bookings"]
+DEFAULT_SCENARIOS = [
+    "bare", "bare-auth", "unauth-401", "not-found-404", "profile", "my-bookings", "booking", "search", "search-cached"
+]  # fmt: skip
 WARMUP = 20
+# The caller's bookings, as bench/rail_data.py gives each user 5 to 20 (one in ten cancelled), on the
+# DEL -> BOM trains; `booking` adds its own to them when it runs first.
+MY_BOOKINGS = 12
+SEARCH_TRAINS = 100
 
 _HELPER_C = """
 #include <valgrind/callgrind.h>
@@ -47,10 +57,10 @@ void tb_stop(void) { CALLGRIND_STOP_INSTRUMENTATION; }
 """
 
 
-def _env(data_dir: Path, database_url: str | None = None) -> dict[str, str]:
+def _env(data_dir: Path, database_url: str | None = None, analytics_url: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "ANALYTICS_DATABASE_URL", "REDIS_URL"}}
     if database_url:
-        env.update(DATABASE_URL=database_url, ANALYTICS_DATABASE_URL=f"{database_url}_analytics")
+        env.update(DATABASE_URL=database_url, ANALYTICS_DATABASE_URL=analytics_url or f"{database_url}_analytics")
     env.update(
         DJANGO_SETTINGS_MODULE=env.get("DJANGO_SETTINGS_MODULE", "config.settings"),
         DATA_DIR=str(data_dir),
@@ -85,11 +95,12 @@ def _child_prepare(data_dir: Path) -> None:
     from django.utils import timezone
     from rest_framework_simplejwt.tokens import AccessToken
 
-    from trackbase.rail.models import Train
-    from trackbase.rail.rules import station_key
+    from trackbase.rail.models import Booking, BookingStatus, Train
+    from trackbase.rail.rules import new_pnr, station_key
 
     get_user_model().objects.filter(username="cg_user").delete()
     Train.objects.filter(train_number="12001").delete()
+    Train.objects.filter(train_number__startswith="CG").delete()
     user = get_user_model().objects.create_user("cg_user", "cg@bench.invalid", "Bench-Passw0rd!")
     get_user_model().objects.filter(pk=user.pk).update(last_active_at=timezone.now())
     departure = timezone.now() + timedelta(days=30)
@@ -105,6 +116,33 @@ def _child_prepare(data_dir: Path) -> None:
         total_seats=10_000_000,
         available_seats=10_000_000,
     )
+    search_trains = Train.objects.bulk_create(
+        Train(
+            train_number=f"CG{n:04d}",
+            name=f"Bench Express {n}",
+            source="DEL",
+            destination="BOM",
+            source_key=station_key("DEL"),
+            destination_key=station_key("BOM"),
+            departure_time=departure + timedelta(hours=n),
+            arrival_time=departure + timedelta(hours=n + 14),
+            total_seats=500,
+            available_seats=500 - n,
+            platform=str(n % 16) if n % 3 else "",
+        )
+        for n in range(SEARCH_TRAINS)
+    )
+    Booking.objects.bulk_create(
+        Booking(
+            pnr=new_pnr(),
+            user=user,
+            train=train,
+            seats=1 + n % 6,
+            status=BookingStatus.CANCELLED if n % 10 == 9 else BookingStatus.CONFIRMED,
+            cancelled_at=timezone.now() if n % 10 == 9 else None,
+        )
+        for n, train in enumerate(search_trains[:MY_BOOKINGS])
+    )
     (data_dir / "token").write_text(str(AccessToken.for_user(user)))
     (data_dir / "train").write_text(str(Train.objects.get(train_number="12001").pk))
 
@@ -114,14 +152,15 @@ def _child_run(data_dir: Path, scenario: str, requests: int, helper: str) -> Non
 
     from config.wsgi import application
 
-    method, path, authenticated, body = SCENARIOS[scenario]
+    method, path, authenticated, body, _ = SCENARIOS[scenario]
+    path, _, query = path.partition("?")
     token = (data_dir / "token").read_text().strip()
     if body is not None:
         body = body.replace(b'"train_id": 1', b'"train_id": ' + (data_dir / "train").read_text().strip().encode())
     base = {
         "REQUEST_METHOD": method,
         "PATH_INFO": path,
-        "QUERY_STRING": "",
+        "QUERY_STRING": query,
         "SERVER_NAME": "127.0.0.1",
         "SERVER_PORT": "8000",
         "SERVER_PROTOCOL": "HTTP/1.1",
@@ -181,6 +220,9 @@ def main() -> None:
         help="measure on this PostgreSQL/MariaDB database (and <it>_analytics), both existing and disposable:"
         " migrated, then seeded with one user and one train (MYSQL_DRIVER picks the MariaDB driver)",
     )
+    parser.add_argument(
+        "--analytics-database-url", help="the analytics store for --database-url (default <it>_analytics)"
+    )
     args = parser.parse_args()
     names = [name for name in args.scenarios.split(",") if name]
     unknown = set(names) - SCENARIOS.keys()
@@ -192,7 +234,7 @@ def main() -> None:
     python = sys.executable
     try:
         helper = _build_helper(directory)
-        env = _env(directory, args.database_url)
+        env = _env(directory, args.database_url, args.analytics_database_url)
         # The analytics store holds only the analytics app (config/settings.py says why).
         for command in (["migrate"], ["migrate", "analytics", "--database", "analytics"]):
             subprocess.run([python, "manage.py", *command, "-v", "0"], env=env, check=True)
@@ -215,7 +257,7 @@ def main() -> None:
                     str(args.requests),
                     str(helper),
                 ],
-                env=env,
+                env=env | SCENARIOS[name][4],
                 capture_output=True,
                 text=True,
             )

@@ -19,7 +19,7 @@ from trackbase.core.pagination import (
 from trackbase.core.schema import problems
 from trackbase.rail import rules, selectors, services
 from trackbase.rail.models import TrainEventType, TrainStatus
-from trackbase.rail.serializers import BookingOutput, TrainOutput
+from trackbase.rail.serializers import BOOKING_ROW, BookingOutput, TrainOutput
 
 SEARCH_DEFAULT_LIMIT, SEARCH_MAX_LIMIT = 10, 50
 TOP_ROUTES_MAX_DAYS, TOP_ROUTES_MAX_LIMIT = 3650, 100
@@ -92,9 +92,7 @@ class TrainSearchApi(APIView):
     def get(self, request):
         route = validated(self.FilterSerializer, request.query_params)
         trains = selectors.train_search(**route)
-        return paginate(
-            request, trains, serializer=TrainOutput, default_limit=SEARCH_DEFAULT_LIMIT, max_limit=SEARCH_MAX_LIMIT
-        )
+        return paginate(request, trains, default_limit=SEARCH_DEFAULT_LIMIT, max_limit=SEARCH_MAX_LIMIT)
 
 
 class TrainDetailApi(AdminWritesMixin, APIView):
@@ -227,7 +225,7 @@ class BookingCreateApi(APIView):
                 raise services.TrainNotFound()
             data["train_id"] = train.pk
         booking = services.booking_create(user=request.user, **data)
-        return Response(BookingOutput(booking).data, status=status.HTTP_201_CREATED)
+        return Response(BOOKING_ROW.render_object(booking), status=status.HTTP_201_CREATED)
 
 
 class BookingMineApi(APIView):
@@ -238,7 +236,7 @@ class BookingMineApi(APIView):
         summary="The caller's bookings, newest first",
     )
     def get(self, request):
-        return paginate(request, selectors.booking_list_for_user(user=request.user), serializer=BookingOutput)
+        return paginate(request, selectors.booking_list_for_user(user=request.user))
 
 
 class BookingDetailApi(APIView):
@@ -249,7 +247,7 @@ class BookingDetailApi(APIView):
         booking = selectors.booking_get_for_user(user=request.user, booking_id=booking_id)
         if booking is None:
             raise services.BookingNotFound()
-        return Response(BookingOutput(booking).data)
+        return Response(BOOKING_ROW.render_object(booking))
 
 
 class BookingCancelApi(APIView):
@@ -260,7 +258,7 @@ class BookingCancelApi(APIView):
         summary="Cancel a booking; its seats return",
     )
     def post(self, request, booking_id: int):
-        return Response(BookingOutput(services.booking_cancel(user=request.user, booking_id=booking_id)).data)
+        return Response(BOOKING_ROW.render_object(services.booking_cancel(user=request.user, booking_id=booking_id)))
 
 
 class TopRoutesApi(APIView):

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 
 from rest_framework import serializers
 
+from trackbase.core.shapes import RowShape
 from trackbase.rail.models import Booking, BookingStatus, Train
 
 TRAIN_OUTPUT_FIELDS = (
@@ -35,6 +36,11 @@ class BookingOutput(serializers.ModelSerializer):
     class Meta:
         model = Booking
         fields = ["id", "pnr", "train", "seats_booked", "status", "created_at", "cancelled_at"]
+
+
+# The hot lists (search, my bookings) and single bookings render through these, derived from the serializers above.
+TRAIN_ROW = RowShape(TrainOutput)
+BOOKING_ROW = RowShape(BookingOutput)
 
 
 class FavoriteOutput(serializers.Serializer):
