@@ -13,17 +13,17 @@ def _status_counts(name: str) -> serializers.Serializer:
 class ShipmentRowOutput(serializers.Serializer):
     id = serializers.IntegerField()
     cylinder_id = serializers.IntegerField()
-    serial_number = serializers.CharField()
+    serial_number = serializers.CharField(source="cylinder.serial_number")
     status = serializers.CharField()
     sent_to = serializers.CharField()
-    sent_by = serializers.CharField(source="sent_by_username", allow_null=True)
-    received_by = serializers.CharField(source="received_by_username", allow_null=True)
+    sent_by = serializers.CharField(source="sent_by.username", allow_null=True)
+    received_by = serializers.CharField(source="received_by.username", allow_null=True)
     sent_at = serializers.DateTimeField()
     received_at = serializers.DateTimeField(allow_null=True)
     days_out = serializers.SerializerMethodField()
 
-    def get_days_out(self, row) -> float | None:
-        seconds = row["duration_seconds"]
+    def get_days_out(self, shipment) -> float | None:
+        seconds = shipment.duration_seconds
         return None if seconds is None else round(seconds / 86400, 2)
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from trackbase.core.errors import ValidationFailed
 from trackbase.cylinders import codes, lifecycle, live
+from trackbase.cylinders.activity import activity_count
 from trackbase.cylinders.errors import (
     ActionForbidden,
     InvalidTransition,
@@ -254,9 +255,10 @@ def _reprint(items: list[Item], *, now: datetime) -> None:
 
 
 def _history(action: str, changes, *, actor, now: datetime, note: str = "", reason: str = "") -> None:
-    """One row per (cylinder, from_status, previous_qr_code, from_place). The row's sent_to is the place the
-    event concerns: where the cylinder went (ship, refill/send) or came back from (return, receive, trash)."""
-    CylinderEvent.objects.bulk_create(
+    """One row per (cylinder, from_status, previous_qr_code, from_place), counted in the activity report's day.
+    The row's sent_to is the place the event concerns: where the cylinder went (ship, refill/send) or came
+    back from (return, receive, trash)."""
+    rows = CylinderEvent.objects.bulk_create(
         CylinderEvent(
             cylinder=cylinder,
             action=action,
@@ -274,3 +276,4 @@ def _history(action: str, changes, *, actor, now: datetime, note: str = "", reas
         )
         for cylinder, from_status, previous_qr_code, from_place in changes
     )
+    activity_count(day=timezone.localdate(now), action=action, actor=actor, count=len(rows))
