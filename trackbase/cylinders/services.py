@@ -26,6 +26,7 @@ from trackbase.cylinders.errors import (
 )
 from trackbase.cylinders.lifecycle import Action, Status
 from trackbase.cylinders.models import Cylinder, CylinderEvent
+from trackbase.cylinders.tasks import delete_qr_images
 from trackbase.cylinders.trips import trips_record
 
 MAX_BATCH = 1000
@@ -252,6 +253,9 @@ def _reprint(items: list[Item], *, now: datetime) -> None:
         item.cylinder.qr_code = codes.new_qr_payload()
         item.cylinder.updated_at = now
     Cylinder.objects.bulk_update([item.cylinder for item in items], ["qr_code", "updated_at"], batch_size=500)
+    replaced = [item.previous_qr_code for item in items]
+    # The old payloads' stored images: no cylinder carries them now (a rolled-back reprint keeps them).
+    transaction.on_commit(lambda: delete_qr_images.enqueue(qr_codes=replaced))
 
 
 def _history(action: str, changes, *, actor, now: datetime, note: str = "", reason: str = "") -> None:
