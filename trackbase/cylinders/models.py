@@ -131,6 +131,9 @@ class _Trip(models.Model):
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # As on the history rows: the account may be deleted one day; the shipments report keeps who it was.
+    sent_by_username = models.CharField(max_length=150, blank=True)
+    received_by_username = models.CharField(max_length=150, blank=True)
     sent_at = models.DateTimeField()
     received_at = models.DateTimeField(null=True, blank=True)
     # Seconds between sent_at and received_at, stored so averages are a plain AVG on every database.

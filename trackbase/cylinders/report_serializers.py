@@ -16,11 +16,18 @@ class ShipmentRowOutput(serializers.Serializer):
     serial_number = serializers.CharField(source="cylinder.serial_number")
     status = serializers.CharField()
     sent_to = serializers.CharField()
-    sent_by = serializers.CharField(source="sent_by.username", allow_null=True)
-    received_by = serializers.CharField(source="received_by.username", allow_null=True)
+    sent_by = serializers.SerializerMethodField()
+    received_by = serializers.SerializerMethodField()
     sent_at = serializers.DateTimeField()
     received_at = serializers.DateTimeField(allow_null=True)
     days_out = serializers.SerializerMethodField()
+
+    def get_sent_by(self, shipment) -> str | None:
+        return shipment.sent_by_username or None
+
+    def get_received_by(self, shipment) -> str | None:
+        """None until the shipment is returned."""
+        return shipment.received_by_username or None
 
     def get_days_out(self, shipment) -> float | None:
         seconds = shipment.duration_seconds

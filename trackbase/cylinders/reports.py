@@ -7,7 +7,6 @@ history (activity.py), not the history itself."""
 
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -33,8 +32,8 @@ SHIPMENT_ROW_FIELDS = (
     "received_at",
     "duration_seconds",
     "cylinder__serial_number",
-    "sent_by__username",
-    "received_by__username",
+    "sent_by_username",
+    "received_by_username",
 )
 
 
@@ -48,8 +47,8 @@ def shipment_rows(
 ) -> QuerySet[Shipment]:
     """Shipments newest first (for a page or a CSV stream); dates filter on sent_at.
 
-    The names shown come through select_related, which a page's COUNT leaves out: the total counts the
-    shipments alone (joins to cylinders and users would cost a hash join over every shipment)."""
+    The serial number comes through select_related, which a page's COUNT leaves out: the total counts the
+    shipments alone (a join to cylinders would cost a hash join over every shipment)."""
     rows = Shipment.objects.order_by("-sent_at", "-id")  # cyl_shipment_sent_idx, read backwards
     if worker:
         rows = rows.filter(_handled_by(worker))
@@ -61,16 +60,15 @@ def shipment_rows(
         rows = rows.filter(sent_at__gte=day_start(date_from))
     if date_to:
         rows = rows.filter(sent_at__lt=day_start(date_to + timedelta(days=1)))
-    return rows.select_related("cylinder", "sent_by", "received_by").only(*SHIPMENT_ROW_FIELDS)
+    return rows.select_related("cylinder").only(*SHIPMENT_ROW_FIELDS)
 
 
 def _handled_by(worker: str) -> Q:
-    """Sent or received by this user id or username. A username becomes ids first (a subquery), so the
-    filter reads the two foreign-key indexes instead of joining users to every shipment."""
+    """Sent or received by this user id, or by this username as it was then (kept on the row, so a deleted
+    account's shipments are still found, and no users are joined)."""
     if worker.isdecimal() and len(worker) <= 18:
         return Q(sent_by_id=int(worker)) | Q(received_by_id=int(worker))
-    ids = get_user_model().objects.filter(username__iexact=worker).values("id")
-    return Q(sent_by_id__in=ids) | Q(received_by_id__in=ids)
+    return Q(sent_by_username__iexact=worker) | Q(received_by_username__iexact=worker)
 
 
 # --- inventory --------------------------------------------------------------------------------------
