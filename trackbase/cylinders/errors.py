@@ -25,3 +25,9 @@ class UnknownQrCode(Conflict):
 
 class SerialNumberTaken(Conflict):
     code, detail = "SERIAL_NUMBER_TAKEN", "A cylinder with this serial number already exists."
+
+
+class CylinderTrashed(Conflict):
+    """A trashed cylinder is out of service for good: no new label may go on it."""
+
+    code, detail = "CYLINDER_TRASHED", "Trashed cylinders get no labels; nothing was printed."

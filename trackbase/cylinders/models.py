@@ -82,6 +82,30 @@ class CylinderEvent(models.Model):
         return f"{self.cylinder_id}: {self.action} {self.from_status or '-'} -> {self.to_status}"
 
 
+class CylinderActivityDay(models.Model):
+    """History rows counted per day (in TIME_ZONE), action and actor: what the activity report's series and
+    per-worker columns read, so a year's report sums days x actions x actors rows, not a year of history.
+
+    Kept in the transaction that writes the history rows it counts (`activity.activity_count`); rebuilt
+    from the history by `activity.activity_rebuild` (the migration that added it, data loaded around the
+    services). The actor's username is part of the key for the same reason it is on the history row."""
+
+    day = models.DateField()
+    action = models.CharField(max_length=16, choices=ACTION_CHOICES)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    by_username = models.CharField(max_length=150)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            # The upsert's conflict target, and the reports' range scan on `day`.
+            models.UniqueConstraint(fields=["day", "action", "by", "by_username"], name="cyl_activity_day_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.action} by {self.by_username}: {self.count}"
+
+
 class ShipmentStatus(models.TextChoices):
     SHIPPED = "SHIPPED", "Shipped"
     RETURNED = "RETURNED", "Returned"
@@ -107,6 +131,9 @@ class _Trip(models.Model):
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # As on the history rows: the account may be deleted one day; the shipments report keeps who it was.
+    sent_by_username = models.CharField(max_length=150, blank=True)
+    received_by_username = models.CharField(max_length=150, blank=True)
     sent_at = models.DateTimeField()
     received_at = models.DateTimeField(null=True, blank=True)
     # Seconds between sent_at and received_at, stored so averages are a plain AVG on every database.
@@ -127,8 +154,13 @@ class Shipment(_Trip):
         ordering = ["-sent_at", "-id"]
         indexes = [
             models.Index(fields=["sent_at", "id"], name="cyl_shipment_sent_idx"),
+            # The shipments list by status, newest first, and its total (index-only).
+            models.Index(fields=["status", "sent_at", "id"], name="cyl_shipment_status_idx"),
             models.Index(fields=["sent_to_key", "sent_at"], name="cyl_shipment_place_idx"),
-            models.Index(fields=["received_at"], name="cyl_shipment_received_idx"),
+            # Covers the activity report's days at a customer: an index-only range scan, no table reads.
+            models.Index(
+                fields=["received_at", "sent_to_key", "sent_to", "duration_seconds"], name="cyl_shipment_back_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -146,7 +178,10 @@ class Refill(_Trip):
         ordering = ["-sent_at", "-id"]
         indexes = [
             models.Index(fields=["sent_at"], name="cyl_refill_sent_idx"),
-            models.Index(fields=["received_at"], name="cyl_refill_received_idx"),
+            # Covers the activity report's refill turnaround (as cyl_shipment_back_idx does days at a customer).
+            models.Index(
+                fields=["received_at", "station_key", "station", "duration_seconds"], name="cyl_refill_back_idx"
+            ),
         ]
 
     def __str__(self) -> str:

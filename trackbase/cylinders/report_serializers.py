@@ -13,17 +13,24 @@ def _status_counts(name: str) -> serializers.Serializer:
 class ShipmentRowOutput(serializers.Serializer):
     id = serializers.IntegerField()
     cylinder_id = serializers.IntegerField()
-    serial_number = serializers.CharField()
+    serial_number = serializers.CharField(source="cylinder.serial_number")
     status = serializers.CharField()
     sent_to = serializers.CharField()
-    sent_by = serializers.CharField(source="sent_by_username", allow_null=True)
-    received_by = serializers.CharField(source="received_by_username", allow_null=True)
+    sent_by = serializers.SerializerMethodField()
+    received_by = serializers.SerializerMethodField()
     sent_at = serializers.DateTimeField()
     received_at = serializers.DateTimeField(allow_null=True)
     days_out = serializers.SerializerMethodField()
 
-    def get_days_out(self, row) -> float | None:
-        seconds = row["duration_seconds"]
+    def get_sent_by(self, shipment) -> str | None:
+        return shipment.sent_by_username or None
+
+    def get_received_by(self, shipment) -> str | None:
+        """None until the shipment is returned."""
+        return shipment.received_by_username or None
+
+    def get_days_out(self, shipment) -> float | None:
+        seconds = shipment.duration_seconds
         return None if seconds is None else round(seconds / 86400, 2)
 
 

@@ -5,7 +5,8 @@ from datetime import date
 from django.db.models import QuerySet
 
 from trackbase.cylinders import codes
-from trackbase.cylinders.errors import CylinderNotFound
+from trackbase.cylinders.errors import CylinderNotFound, CylinderTrashed
+from trackbase.cylinders.lifecycle import Status
 from trackbase.cylinders.models import Cylinder, CylinderEvent
 
 
@@ -46,6 +47,16 @@ def cylinders_in_order(*, ids: list[int]) -> list[Cylinder]:
     if missing:
         raise CylinderNotFound(errors={"ids": [f"No cylinder {i}." for i in missing]})
     return [found[i] for i in wanted]
+
+
+def cylinders_for_labels(*, ids: list[int]) -> list[Cylinder]:
+    """`cylinders_in_order`, refusing the whole sheet (409 CYLINDER_TRASHED, naming each) if any is trashed:
+    a printed label would put a retired pressure vessel back into circulation."""
+    cylinders = cylinders_in_order(ids=ids)
+    trashed = [c for c in cylinders if c.status == Status.TRASHED]
+    if trashed:
+        raise CylinderTrashed(errors={"ids": [f"Cylinder {c.pk} ({c.serial_number}) is TRASHED." for c in trashed]})
+    return cylinders
 
 
 def cylinder_by_qr(*, qr_code: str) -> Cylinder:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from trackbase.core.errors import ValidationFailed
 from trackbase.cylinders import codes, lifecycle, live
+from trackbase.cylinders.activity import activity_count
 from trackbase.cylinders.errors import (
     ActionForbidden,
     InvalidTransition,
@@ -25,6 +26,7 @@ from trackbase.cylinders.errors import (
 )
 from trackbase.cylinders.lifecycle import Action, Status
 from trackbase.cylinders.models import Cylinder, CylinderEvent
+from trackbase.cylinders.tasks import delete_qr_images
 from trackbase.cylinders.trips import trips_record
 
 MAX_BATCH = 1000
@@ -251,12 +253,16 @@ def _reprint(items: list[Item], *, now: datetime) -> None:
         item.cylinder.qr_code = codes.new_qr_payload()
         item.cylinder.updated_at = now
     Cylinder.objects.bulk_update([item.cylinder for item in items], ["qr_code", "updated_at"], batch_size=500)
+    replaced = [item.previous_qr_code for item in items]
+    # The old payloads' stored images: no cylinder carries them now (a rolled-back reprint keeps them).
+    transaction.on_commit(lambda: delete_qr_images.enqueue(qr_codes=replaced))
 
 
 def _history(action: str, changes, *, actor, now: datetime, note: str = "", reason: str = "") -> None:
-    """One row per (cylinder, from_status, previous_qr_code, from_place). The row's sent_to is the place the
-    event concerns: where the cylinder went (ship, refill/send) or came back from (return, receive, trash)."""
-    CylinderEvent.objects.bulk_create(
+    """One row per (cylinder, from_status, previous_qr_code, from_place), counted in the activity report's day.
+    The row's sent_to is the place the event concerns: where the cylinder went (ship, refill/send) or came
+    back from (return, receive, trash)."""
+    rows = CylinderEvent.objects.bulk_create(
         CylinderEvent(
             cylinder=cylinder,
             action=action,
@@ -274,3 +280,4 @@ def _history(action: str, changes, *, actor, now: datetime, note: str = "", reas
         )
         for cylinder, from_status, previous_qr_code, from_place in changes
     )
+    activity_count(day=timezone.localdate(now), action=action, actor=actor, count=len(rows))

@@ -8,16 +8,15 @@ from trackbase.cylinders.models import Cylinder, Refill, RefillStatus, Shipment,
 
 def trips_record(*, action: str, cylinders: list[Cylinder], actor, now: datetime, place: str, place_key: str) -> None:
     ids = [c.pk for c in cylinders]
+    by = {"sent_by": actor, "sent_by_username": actor.username}
     if action == Action.SHIP:
         Shipment.objects.bulk_create(
-            Shipment(
-                cylinder=c, open_cylinder_id=c.pk, sent_by=actor, sent_at=now, sent_to=place, sent_to_key=place_key
-            )
+            Shipment(cylinder=c, open_cylinder_id=c.pk, sent_at=now, sent_to=place, sent_to_key=place_key, **by)
             for c in cylinders
         )
     elif action == Action.REFILL_SEND:
         Refill.objects.bulk_create(
-            Refill(cylinder=c, open_cylinder_id=c.pk, sent_by=actor, sent_at=now, station=place, station_key=place_key)
+            Refill(cylinder=c, open_cylinder_id=c.pk, sent_at=now, station=place, station_key=place_key, **by)
             for c in cylinders
         )
     elif action == Action.RETURN:
@@ -36,7 +35,8 @@ def _close(model, ids: list[int], *, status: str, actor, now: datetime) -> None:
         trip.open_cylinder_id = None
         trip.status = status
         trip.received_by = actor
+        trip.received_by_username = actor.username
         trip.received_at = now
         trip.duration_seconds = max(0, int((now - trip.sent_at).total_seconds()))
-    fields = ["open_cylinder_id", "status", "received_by", "received_at", "duration_seconds"]
+    fields = ["open_cylinder_id", "status", "received_by", "received_by_username", "received_at", "duration_seconds"]
     model.objects.bulk_update(trips, fields, batch_size=500)

@@ -113,13 +113,13 @@ class CylinderLabelsApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
-        responses={(200, "application/pdf"): bytes, **problems(400, 401, 403, 404)},
-        summary="Label sheet (PDF, A4, 3 x 7 labels) for these cylinders, in this order",
+        responses={(200, "application/pdf"): bytes, **problems(400, 401, 403, 404, 409)},
+        summary="Label sheet (PDF, A4, 3 x 7 labels) for these cylinders, in this order (none trashed)",
         tags=TAGS,
     )
     def post(self, request):
         ids = validated(self.InputSerializer, request.data)["ids"]
-        name, content = labels.label_sheet_store(selectors.cylinders_in_order(ids=ids))
+        name, content = labels.label_sheet_store(selectors.cylinders_for_labels(ids=ids))
         response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name.rsplit("/", 1)[-1]}"'
         response["X-Stored-As"] = name

@@ -113,3 +113,32 @@ def test_lookups_are_403_for_users_and_401_for_anonymous(template, outsider_clie
     path = template.format(id=stock["co2"].pk, qr=stock["co2"].qr_code)
     assert_problem(outsider_client.get(path), 403, "PERMISSION_DENIED")
     assert_problem(anon_client.get(path), 401, "NOT_AUTHENTICATED")
+
+
+def stored_images(qr_code: str) -> list[bool]:
+    return [default_storage.exists(f"cylinders/qr/{qr_code}.{kind}") for kind in ("svg", "png")]
+
+
+def test_a_reprint_deletes_the_old_codes_stored_images_after_commit(
+    admin_client, worker_client, stock, django_capture_on_commit_callbacks
+):
+    cylinder = stock["o2_late"]
+    for kind in ("svg", "png"):
+        worker_client.get(f"/api/cylinders/{cylinder.pk}/qr.{kind}")
+    assert stored_images(cylinder.qr_code) == [True, True]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post("/api/cylinders/reprint", {"qr_codes": [cylinder.qr_code]}, format="json")
+    new_code = response.json()["updated"][0]["qr_code"]
+    assert stored_images(cylinder.qr_code) == [False, False]
+    assert worker_client.get(f"/api/cylinders/{cylinder.pk}/qr.png").status_code == 200
+    assert stored_images(new_code) == [False, True]
+
+
+def test_a_refused_reprint_keeps_the_images(admin_client, worker_client, stock, django_capture_on_commit_callbacks):
+    cylinder = stock["o2_late"]
+    worker_client.get(f"/api/cylinders/{cylinder.pk}/qr.svg")
+    unknown = "CYL1-" + "0" * 26
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = admin_client.post("/api/cylinders/reprint", {"qr_codes": [cylinder.qr_code, unknown]}, format="json")
+    assert_problem(response, 409, "UNKNOWN_QR_CODE")
+    assert callbacks == [] and stored_images(cylinder.qr_code) == [True, False]

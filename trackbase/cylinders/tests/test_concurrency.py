@@ -22,7 +22,7 @@ from trackbase.accounts.models import Role
 from trackbase.accounts.tests.factories import UserFactory
 from trackbase.cylinders import codes, lifecycle, services
 from trackbase.cylinders.errors import InvalidTransition
-from trackbase.cylinders.models import Cylinder, CylinderEvent, Shipment
+from trackbase.cylinders.models import Cylinder, CylinderActivityDay, CylinderEvent, Shipment
 from trackbase.cylinders.trips import trips_record
 
 PARALLEL = 12
@@ -194,3 +194,41 @@ def test_a_scan_retried_in_parallel_with_its_key_runs_once(live_server, scanners
     assert kinds["applied"] == 1 and set(kinds) <= {"applied", "replayed", "IDEMPOTENCY_REQUEST_IN_FLIGHT"}, kinds
     assert CylinderEvent.objects.filter(action="ship").count() == 5
     assert Shipment.objects.count() == 5
+
+
+def one_worker_ships_each_cylinder_at_once(url: str, header: dict, cylinders: list[Cylinder]) -> list:
+    def ship(cylinder: Cylinder):
+        body = {"qr_codes": [cylinder.qr_code], "sent_to": "Acme"}
+        return lambda client: client.post("/api/cylinders/ship", json=body, headers=header)
+
+    return in_parallel(url, [ship(c) for c in cylinders])
+
+
+def daily_ship_counts() -> list[tuple[str, int]]:
+    return list(CylinderActivityDay.objects.filter(action="ship").values_list("by_username", "count"))
+
+
+def test_parallel_scans_by_one_worker_are_all_counted_in_the_daily_activity(live_server, scanners, add_cylinders):
+    """One worker's scans of the day add to one daily-count row; the first ones race to create it."""
+    cylinders = add_cylinders(PARALLEL)
+    responses = one_worker_ships_each_cylinder_at_once(live_server.url, scanners[0], cylinders)
+    assert [r.status_code for r in responses] == [200] * PARALLEL, [r.text[:200] for r in responses]
+    assert daily_ship_counts() == [("scanner0", PARALLEL)]
+
+
+def read_then_write_count(*, day, action, actor, count):
+    """The naive counter: look for the row, pause as a slow request would, then create or add."""
+    row = CylinderActivityDay.objects.filter(day=day, action=action, by=actor, by_username=actor.username).first()
+    time.sleep(RACE_WINDOW_SECONDS)
+    if row is None:
+        CylinderActivityDay.objects.create(day=day, action=action, by=actor, by_username=actor.username, count=count)
+    else:
+        CylinderActivityDay.objects.filter(pk=row.pk).update(count=row.count + count)
+
+
+def test_without_the_upsert_the_same_check_loses_scans(live_server, scanners, add_cylinders, monkeypatch):
+    monkeypatch.setattr(services, "activity_count", read_then_write_count)
+    cylinders = add_cylinders(PARALLEL)
+    responses = one_worker_ships_each_cylinder_at_once(live_server.url, scanners[0], cylinders)
+    # The racers all find no row and insert it: one wins, the others crash into the unique key (500s).
+    assert Counter(r.status_code for r in responses)[200] < PARALLEL

@@ -8,6 +8,8 @@ import pytest
 from django.core.files.storage import default_storage
 
 from trackbase.core.testing import assert_problem
+from trackbase.cylinders import services
+from trackbase.cylinders.lifecycle import Action
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +61,12 @@ def test_a_sheet_is_for_workers_and_admins_only(outsider_client, anon_client, ad
     [cylinder] = add_cylinders()
     assert_problem(outsider_client.post("/api/cylinders/labels", {"ids": [cylinder.pk]}, format="json"), 403)
     assert_problem(anon_client.post("/api/cylinders/labels", {"ids": [cylinder.pk]}, format="json"), 401)
+
+
+def test_a_sheet_refuses_trashed_cylinders_naming_each(admin_client, admin_user, add_cylinders):
+    kept, trashed = add_cylinders(2)
+    services.cylinders_transition(actor=admin_user, action=Action.TRASH, qr_codes=[trashed.qr_code], reason="dented")
+    response = admin_client.post("/api/cylinders/labels", {"ids": [kept.pk, trashed.pk]}, format="json")
+    body = assert_problem(response, 409, "CYLINDER_TRASHED")
+    assert body["errors"] == {"ids": [f"Cylinder {trashed.pk} ({trashed.serial_number}) is TRASHED."]}
+    assert admin_client.post("/api/cylinders/labels", {"ids": [kept.pk]}, format="json").status_code == 200

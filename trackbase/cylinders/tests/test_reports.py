@@ -136,6 +136,17 @@ def test_shipments_filter_by_worker_place_status_and_dates(depot):
     assert admin.get("/api/admin/shipments?limit=2").json()["total"] == 5
 
 
+def test_shipments_keep_who_sent_and_received_them_after_the_account_is_deleted(depot):
+    depot["w2"].delete()
+    admin = depot["admin"]
+    rows = {
+        r["serial_number"]: (r["sent_by"], r["received_by"])
+        for r in admin.get("/api/admin/shipments").json()["results"]
+    }
+    assert rows == {"A1": ("w1", "w1"), "A2": ("w1", "w1"), "B1": ("w1", None), "B2": ("w2", "w2"), "C1": ("w2", None)}
+    assert serials(admin.get("/api/admin/shipments?worker=w2")) == ["B2", "C1"]
+
+
 def test_shipments_as_csv_stream_every_row(depot):
     response = depot["admin"].get("/api/admin/shipments?limit=1", HTTP_ACCEPT="text/csv")
     rows = rows_of(response)
