@@ -105,6 +105,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "trackbase.core.middleware.RouteIndexMiddleware",
     "trackbase.core.middleware.RequestIdMiddleware",
     "trackbase.analytics.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
