@@ -7,7 +7,7 @@ middleware, Django's default logging and DRF's own renderer, exception handler a
 """
 
 from config.settings import *  # noqa: F403
-from config.settings import REST_FRAMEWORK
+from config.settings import REST_FRAMEWORK, SIMPLE_JWT
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -26,3 +26,4 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
 }
+SIMPLE_JWT = {key: value for key, value in SIMPLE_JWT.items() if key != "AUTH_TOKEN_CLASSES"}  # PyJWT's decode

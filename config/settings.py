@@ -254,6 +254,8 @@ SIMPLE_JWT = {
     "ALGORITHM": "HS256",
     "SIGNING_KEY": JWT_SIGNING_KEY,
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # SimpleJWT's access token, verified without PyJWT's per-call overhead (same checks, same errors).
+    "AUTH_TOKEN_CLASSES": ("trackbase.accounts.access_tokens.AccessToken",),
 }
 
 # --- REST API -----------------------------------------------------------------------------------
