@@ -105,6 +105,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "trackbase.core.middleware.RouteIndexMiddleware",
     "trackbase.core.middleware.RequestIdMiddleware",
     "trackbase.analytics.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -267,6 +268,8 @@ SIMPLE_JWT = {
     "ALGORITHM": "HS256",
     "SIGNING_KEY": JWT_SIGNING_KEY,
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # SimpleJWT's access token, verified without PyJWT's per-call overhead (same checks, same errors).
+    "AUTH_TOKEN_CLASSES": ("trackbase.accounts.access_tokens.AccessToken",),
 }
 
 # --- REST API -----------------------------------------------------------------------------------

@@ -20,6 +20,11 @@ class JWTAuthentication(authentication.JWTAuthentication):
     costs one extra UPDATE every few minutes, not one per request.
     """
 
+    def __init__(self):
+        # SimpleJWT looks the user model up in __init__; DRF builds this class per request and again for
+        # a 401's WWW-Authenticate header, and only SimpleJWT's get_user (replaced here) reads it.
+        super(authentication.JWTAuthentication, self).__init__()
+
     def get_user(self, validated_token):
         try:
             user_id = validated_token[api_settings.USER_ID_CLAIM]

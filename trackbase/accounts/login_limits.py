@@ -36,6 +36,7 @@ from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from trackbase.core.errors import DomainError
+from trackbase.core.throttles import counter_incr
 
 FAILURE_MEMORY_SECONDS = 24 * 3600
 PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}  # DRF's rate periods
@@ -73,15 +74,6 @@ def _backoff(failures: int) -> int:
     return min(settings.LOGIN_BACKOFF_SECONDS * 2 ** min(doublings, 32), settings.LOGIN_BACKOFF_MAX_SECONDS)
 
 
-def _incr(key: str, timeout: int) -> int:
-    cache.add(key, 0, timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 0, timeout)
-        return cache.incr(key)
-
-
 def _address_rate() -> tuple[int, int]:
     """THROTTLE_LOGIN ("10/min") as (failures, seconds), read where every DRF throttle reads its rate."""
     count, period = SimpleRateThrottle.THROTTLE_RATES["login"].split("/")
@@ -92,7 +84,7 @@ def _claim_address(address: str, now: float) -> str:
     limit, duration = _address_rate()
     window = int(now // duration)
     key = f"login:address:{_digest(address)}:{window}"
-    if _incr(key, duration) > limit:
+    if counter_incr(key, duration) > limit:
         cache.decr(key)
         raise LoginThrottled(wait=(window + 1) * duration - now)
     return key
@@ -104,7 +96,7 @@ def _claim_account(account: str, now: float) -> str:
     until = cache.get(lock_key)
     if until is not None and now < until:
         raise LoginThrottled(wait=until - now)
-    failures = _incr(key, FAILURE_MEMORY_SECONDS)
+    failures = counter_incr(key, FAILURE_MEMORY_SECONDS)
     if failures < settings.LOGIN_FAILURES_BEFORE_BACKOFF:
         return key
     # From here on each attempt must take the lock that makes the next one wait. add() is atomic: of

@@ -19,6 +19,7 @@ minutes. That record lives in the cache only (for the access token's lifetime); 
 blacklisted in the database as before.
 """
 
+import functools
 import os
 import time
 from dataclasses import dataclass, replace
@@ -51,9 +52,14 @@ class Principal:
     def as_user(self):
         """A User instance from the cached fields, as `User.objects.only(*FIELDS)` would give (others deferred)."""
         model = get_user_model()
-        # from_db takes the values in the model's field order.
-        names = [field.attname for field in model._meta.concrete_fields if field.attname in FIELDS]
+        names = _field_order(model)
         return model.from_db("default", names, [getattr(self, name) for name in names])
+
+
+@functools.cache
+def _field_order(model) -> tuple[str, ...]:
+    """FIELDS in the model's field order, as from_db takes them (computed once, not per request)."""
+    return tuple(field.attname for field in model._meta.concrete_fields if field.attname in FIELDS)
 
 
 def _cache():

@@ -1,8 +1,10 @@
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.messages.storage import default_storage
+from django.urls import get_resolver
 from django.utils.functional import SimpleLazyObject, empty
 
 from trackbase.core.request_id import accept_or_generate, reset_request_id, set_request_id
+from trackbase.core.routing import indexed_urlconf
 
 REQUEST_ID_HEADER = "X-Request-ID"
 
@@ -38,3 +40,17 @@ class LazyMessageMiddleware(MessageMiddleware):
         if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
             return response
         return super().process_response(request, response)
+
+
+class RouteIndexMiddleware:
+    """Requests resolve through an index of the URLconf (core/routing.py `IndexedResolver`): the same route
+    for every path as Django's pattern-by-pattern scan, at a cost that does not grow with the route count.
+
+    `request.urlconf` is Django's hook for a per-request URLconf; here it is the root URLconf, indexed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.urlconf = indexed_urlconf(get_resolver())
+        return self.get_response(request)

@@ -1,4 +1,6 @@
 import base64
+import hashlib
+import hmac
 import json
 import warnings
 
@@ -63,10 +65,77 @@ def _garbage(owner, admin_user) -> str:
     return "garbage"
 
 
-FORGERIES = [_payload_swapped_to_admin, _alg_none, _wrong_key, _other_algorithm, _signature_cut, _garbage]
+def _hs384(owner, admin_user) -> str:
+    return jwt.encode(_claims(_access(owner)), settings.SIMPLE_JWT["SIGNING_KEY"], algorithm="HS384")
 
 
-@pytest.mark.parametrize("forge", [*FORGERIES, _refresh_as_access], ids=lambda forge: forge.__name__.strip("_"))
+def _signature_tampered(owner, admin_user) -> str:
+    token = _access(owner)
+    flipped = "A" if token[-10] != "A" else "B"
+    return token[:-10] + flipped + token[-9:]
+
+
+def _signed_segments(header: bytes, payload: bytes) -> str:
+    """A token whose segments are whatever is given, correctly signed with the real key."""
+    key = settings.SIMPLE_JWT["SIGNING_KEY"].encode()
+    signature = hmac.new(key, header + b"." + payload, hashlib.sha256).digest()
+    return f"{header.decode()}.{payload.decode()}.{base64.urlsafe_b64encode(signature).rstrip(b'=').decode()}"
+
+
+def _header_segment() -> bytes:
+    return _b64({"alg": "HS256", "typ": "JWT"}).encode()
+
+
+def _payload_not_base64(owner, admin_user) -> str:
+    return _signed_segments(_header_segment(), b"eyJ0*eXAi")
+
+
+def _payload_not_json(owner, admin_user) -> str:
+    return _signed_segments(_header_segment(), base64.urlsafe_b64encode(b"{not json").rstrip(b"="))
+
+
+def _payload_not_an_object(owner, admin_user) -> str:
+    return _signed_segments(_header_segment(), _b64([1, 2]).encode())
+
+
+def _claims_changed(**changes):
+    def forge(owner, admin_user) -> str:
+        claims = {**_claims(_access(owner)), **changes}
+        return _signed_segments(_header_segment(), _b64({k: v for k, v in claims.items() if v is not None}).encode())
+
+    forge.__name__ = "_" + "_".join(f"{k}_{v}" for k, v in changes.items())
+    return forge
+
+
+FORGERIES = [
+    _payload_swapped_to_admin,
+    _alg_none,
+    _wrong_key,
+    _other_algorithm,
+    _hs384,
+    _signature_cut,
+    _signature_tampered,
+    _garbage,
+    _payload_not_base64,
+    _payload_not_json,
+    _payload_not_an_object,
+]
+# Correctly signed, yet not a valid access token.
+MISFITS = [
+    _claims_changed(token_type="refresh"),
+    _claims_changed(jti=None),
+    _claims_changed(jti=7),
+    _claims_changed(exp="soon"),
+    _claims_changed(exp=None),
+    _claims_changed(iat=4102444800),
+    _claims_changed(nbf=4102444800),
+    _claims_changed(exp=946684800),
+]
+
+
+@pytest.mark.parametrize(
+    "forge", [*FORGERIES, *MISFITS, _refresh_as_access], ids=lambda forge: forge.__name__.strip("_")
+)
 def test_it_refuses_a_forged_or_misused_access_token(owner, admin_user, forge):
     response = bearer(forge(owner, admin_user)).get(PROFILE)
 

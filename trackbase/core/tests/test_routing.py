@@ -1,10 +1,15 @@
 """One URL rule for every app: each route answers with and without its trailing slash; path ids are
 range-checked before a view or the database sees them."""
 
-import pytest
-from django.urls import URLPattern, get_resolver, resolve
-from django.urls.resolvers import RoutePattern
+from types import SimpleNamespace
 
+import pytest
+from django import urls
+from django.urls import URLPattern, get_resolver, resolve, reverse
+from django.urls.exceptions import Resolver404
+from django.urls.resolvers import RegexPattern, RoutePattern, URLResolver
+
+from trackbase.core.routing import IndexedURLConf, indexed_urlconf
 from trackbase.core.testing import assert_problem
 
 
@@ -71,3 +76,55 @@ def test_aliases_stay_out_of_the_schema():
     assert "/me/favorites" in paths
     assert "/me/favorites/" not in paths
     assert not any(path.startswith("/api/me/") for path in paths)
+
+
+def _outcome(resolver, path: str):
+    """What a resolver makes of a path: the match's observable parts, or 404."""
+    try:
+        match = resolver.resolve(path)
+    except Resolver404:
+        return 404
+    return (match.func, match.args, match.kwargs, match.url_name, match.route, match.namespaces)
+
+
+def _paths() -> list[str]:
+    """Every route of the URLconf filled in, each with its slash toggled, ids out of range, near misses."""
+    paths = ["/", "/x", "//", "/api", "/api/", "/api//", "/apix/", "/admin/", "/admin/login/", "/media/a.png"]
+    for route in _api_routes():
+        path = _sample(route)
+        paths += [path, path.rstrip("/"), f"{path}/", f"{path}x/", path.replace("7", "0"), path.upper()]
+    return paths
+
+
+def test_the_index_resolves_every_path_as_django_does():
+    plain, indexed = get_resolver(), get_resolver(indexed_urlconf(get_resolver()))
+    for path in _paths():
+        assert _outcome(indexed, path) == _outcome(plain, path), path
+
+
+def test_the_index_keeps_the_urlconf_order_and_every_kind_of_pattern():
+    def view(name):
+        return lambda request: name
+
+    patterns = [
+        urls.path("a/<str:anything>/", view("converter first")),
+        urls.path("a/b/", view("literal after")),
+        urls.re_path(r"^a/(?P<rest>.*)$", view("regex")),
+        urls.path("pre", urls.include([urls.path("fix/", view("prefix without a slash"))])),
+        urls.path("<str:top>/c/", view("converter at the top")),
+        urls.path("", view("root")),
+    ]
+    urlconf = SimpleNamespace(urlpatterns=patterns)
+    plain, indexed = (URLResolver(RegexPattern(r"^/"), conf) for conf in (urlconf, IndexedURLConf(urlconf)))
+    for path in ("/a/b/", "/a/z/", "/a/b/c/d", "/prefix/", "/z/c/", "/", "/a", "/nothing"):
+        assert _outcome(indexed, path) == _outcome(plain, path), path
+    assert indexed.resolve("/a/b/").func(None) == "converter first"
+    assert indexed.resolve("/prefix/").func(None) == "prefix without a slash"
+
+
+@pytest.mark.django_db
+def test_a_request_tries_only_the_patterns_that_can_match(anon_client):
+    response = anon_client.get("/api/bookings/my/")
+    assert response.resolver_match.url_name == "booking-mine"
+    assert len(response.resolver_match.tried) < 10
+    assert reverse("booking-mine") == "/api/bookings/my/"
