@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from trackbase.wellness import events, rules
+from trackbase.wellness import analytics_cache, events, rules
 from trackbase.wellness.errors import CheckInNotFound, CheckInWeekOver, DuplicateCheckIn, invalid
 from trackbase.wellness.models import CheckIn, Membership
 from trackbase.wellness.services.groups import membership_of
@@ -46,6 +46,7 @@ def checkin_submit(
                 hu_cares_score=rules.hu_cares_score(**scores),
                 **scores,
             )
+            analytics_cache.changed(group_ids=[group.pk], user_ids=[user.pk])
     except IntegrityError:
         # The unique (user, group, week) constraint: a second check-in, or the loser of a parallel pair.
         raise DuplicateCheckIn() from None
@@ -85,8 +86,11 @@ def checkin_update(*, user, checkin_id: int, **fields) -> CheckIn:
     _check_scores(scores)
     checkin.hu_cares_score = rules.hu_cares_score(**scores)
     checkin.save()
+    analytics_cache.changed(group_ids=[checkin.group_id], user_ids=[user.pk])
     return checkin
 
 
 def checkin_delete(*, user, checkin_id: int) -> None:
-    _own(user=user, checkin_id=checkin_id).delete()
+    checkin = _own(user=user, checkin_id=checkin_id)
+    checkin.delete()
+    analytics_cache.changed(group_ids=[checkin.group_id], user_ids=[user.pk])
