@@ -222,7 +222,9 @@ def _instructions(out_file: Path) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scenarios", default=",".join(DEFAULT_SCENARIOS), help=f"from {', '.join([*SCENARIOS, *POOLED])}")
+    parser.add_argument(
+        "--scenarios", default=",".join(DEFAULT_SCENARIOS), help=f"from {', '.join([*SCENARIOS, *POOLED])}"
+    )
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--keep", action="store_true", help="keep the temp directory (callgrind.out.<scenario>)")
     parser.add_argument(

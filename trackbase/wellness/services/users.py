@@ -33,7 +33,8 @@ def account_delete(*, user) -> None:
             _remove(membership_of(user=user, group_id=group_id))
         checkins = CheckIn.objects.filter(user=user)
         # Its check-ins also count in groups it left earlier.
-        analytics_cache.changed(group_ids=set(checkins.values_list("group_id", flat=True).distinct()), user_ids=[user.pk])
+        group_ids_with_checkins = set(checkins.values_list("group_id", flat=True).distinct())
+        analytics_cache.changed(group_ids=group_ids_with_checkins, user_ids=[user.pk])
         checkins.delete()
         if user.avatar:
             name = user.avatar.name
