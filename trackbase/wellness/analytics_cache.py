@@ -39,7 +39,8 @@ def changed(*, group_ids: Iterable[int] = (), user_ids: Iterable[int] = ()) -> N
         cache.set_many({key: _new_version() for key in keys}, VERSION_TTL_SECONDS)
 
     bump()
-    transaction.on_commit(bump)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(bump)  # outside a transaction the write is already committed: once is enough
 
 
 def remembered(key: str, compute: Callable[[], dict], *, group_ids=(), user_ids=()) -> dict:
