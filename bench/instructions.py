@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 SEARCH = "/api/trains/search/?source=DEL&destination=BOM&limit=10"
@@ -41,6 +42,10 @@ SCENARIOS = {
     "search": ("GET", SEARCH, True, None, {"RAIL_SEARCH_CACHE_SECONDS": "0"}),
     "search-cached": ("GET", SEARCH, True, None, {"RAIL_SEARCH_CACHE_SECONDS": "3600"}),
 }
+# Scenarios taken from the load bench's endpoints (bench/endpoints.py): each request gets the next value of
+# the endpoint's pool (bench/seed.py), minted by `_prepare` for the warm-up and the measured requests.
+POOLED = ("checkin-create", "group-analytics")
+POOL_USERS = 50  # the group-analytics group's members; each one's first request (a cold principal) is a warm-up
 DEFAULT_SCENARIOS = [
     "bare", "bare-auth", "unauth-401", "not-found-404", "profile", "my-bookings", "booking", "search", "search-cached"
 ]  # fmt: skip
@@ -85,7 +90,7 @@ def _build_helper(directory: Path) -> Path:
     return library
 
 
-def _child_prepare(data_dir: Path) -> None:
+def _child_prepare(data_dir: Path, pooled: list[str], count: int) -> None:
     import django
 
     django.setup()
@@ -145,15 +150,46 @@ def _child_prepare(data_dir: Path) -> None:
     )
     (data_dir / "token").write_text(str(AccessToken.for_user(user)))
     (data_dir / "train").write_text(str(Train.objects.get(train_number="12001").pk))
+    if pooled:
+        from bench import endpoints, seed
+
+        seed.users_create(count=POOL_USERS, password=endpoints.SEED_PASSWORD)
+        for name in pooled:
+            seed.write_pool(endpoints.BY_NAME[name].pool, count, data_dir / f"pool.{name}")
+
+
+def _pooled_requests(data_dir: Path, scenario: str) -> Iterator[tuple[str, str, dict, bytes]]:
+    """(path, query string, headers as WSGI environ keys, body) per request, from the scenario's pool file."""
+    from bench.endpoints import BY_NAME, fill
+
+    endpoint = BY_NAME[scenario]
+    for value in (data_dir / f"pool.{scenario}").read_text().splitlines():
+        path, _, query = fill(endpoint.path, value).partition("?")
+        headers = {_environ_key(name): fill(text, value) for name, text in endpoint.headers.items()}
+        yield path, query, headers, fill(endpoint.body, value).encode()
+
+
+def _environ_key(header: str) -> str:
+    key = header.upper().replace("-", "_")
+    return key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"
 
 
 def _child_run(data_dir: Path, scenario: str, requests: int, helper: str) -> None:
     import ctypes
 
+    from django.db import connection
+
     from config.wsgi import application
 
-    method, path, authenticated, body, _ = SCENARIOS[scenario]
-    path, _, query = path.partition("?")
+    if scenario in POOLED:
+        from bench.endpoints import BY_NAME
+
+        method, path, query, authenticated, body = BY_NAME[scenario].method, "", "", False, None
+        pooled = _pooled_requests(data_dir, scenario)
+    else:
+        method, path, authenticated, body, _ = SCENARIOS[scenario]
+        path, _, query = path.partition("?")
+        pooled = None
     token = (data_dir / "token").read_text().strip()
     if body is not None:
         body = body.replace(b'"train_id": 1', b'"train_id": ' + (data_dir / "train").read_text().strip().encode())
@@ -186,19 +222,32 @@ def _child_run(data_dir: Path, scenario: str, requests: int, helper: str) -> Non
 
     def one() -> None:
         environ = dict(base, **{"wsgi.input": io.BytesIO(body or b"")})
+        if pooled is not None:
+            path_info, query, headers, data = next(pooled)
+            environ.update(headers, PATH_INFO=path_info, QUERY_STRING=query, CONTENT_LENGTH=str(len(data)))
+            environ["wsgi.input"] = io.BytesIO(data)
         response = application(environ, start_response)
         b"".join(response)
         response.close()
 
-    for _ in range(WARMUP):
+    for _ in range(WARMUP + (POOL_USERS if pooled is not None else 0)):
         one()
     statuses.clear()
+    queries = 0
+
+    def counted(execute, sql, params, many, context):
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
     cg = ctypes.CDLL(helper)
-    cg.tb_start()
-    for _ in range(requests):
-        one()
-    cg.tb_stop()
+    with connection.execute_wrapper(counted):
+        cg.tb_start()
+        for _ in range(requests):
+            one()
+        cg.tb_stop()
     print(f"statuses {statuses}", file=sys.stderr)
+    print(f"queries {queries / requests:g}", file=sys.stderr)
 
 
 def _instructions(out_file: Path) -> int:
@@ -212,7 +261,9 @@ def _instructions(out_file: Path) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scenarios", default=",".join(DEFAULT_SCENARIOS), help=f"from {', '.join(SCENARIOS)}")
+    parser.add_argument(
+        "--scenarios", default=",".join(DEFAULT_SCENARIOS), help=f"from {', '.join([*SCENARIOS, *POOLED])}"
+    )
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--keep", action="store_true", help="keep the temp directory (callgrind.out.<scenario>)")
     parser.add_argument(
@@ -225,7 +276,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     names = [name for name in args.scenarios.split(",") if name]
-    unknown = set(names) - SCENARIOS.keys()
+    unknown = set(names) - SCENARIOS.keys() - set(POOLED)
     if unknown:
         raise SystemExit(f"unknown scenario(s): {', '.join(sorted(unknown))}")
     if not shutil.which("valgrind"):
@@ -238,8 +289,18 @@ def main() -> None:
         # The analytics store holds only the analytics app (config/settings.py says why).
         for command in (["migrate"], ["migrate", "analytics", "--database", "analytics"]):
             subprocess.run([python, "manage.py", *command, "-v", "0"], env=env, check=True)
-        subprocess.run([python, "-m", "bench.instructions", "_prepare", str(directory)], env=env, check=True)
-        print(f"{'scenario':<16} {'Ir/request':>12}  statuses")
+        pooled = ",".join(name for name in names if name in POOLED)
+        prepare = [
+            python,
+            "-m",
+            "bench.instructions",
+            "_prepare",
+            str(directory),
+            pooled,
+            str(WARMUP + POOL_USERS + args.requests),
+        ]
+        subprocess.run(prepare, env=env, check=True)
+        print(f"{'scenario':<16} {'Ir/request':>12} {'queries':>8}  statuses")
         for name in names:
             out = directory / f"callgrind.out.{name}"
             done = subprocess.run(
@@ -257,7 +318,7 @@ def main() -> None:
                     str(args.requests),
                     str(helper),
                 ],
-                env=env | SCENARIOS[name][4],
+                env=env | (SCENARIOS[name][4] if name in SCENARIOS else {}),
                 capture_output=True,
                 text=True,
             )
@@ -266,7 +327,8 @@ def main() -> None:
                 print(done.stderr[-3000:], file=sys.stderr)
                 raise SystemExit(f"{name}: failed")
             per_request = _instructions(out) / args.requests
-            print(f"{name:<16} {per_request:>12,.0f}  {statuses[-1]}", flush=True)
+            queries = re.findall(r"queries (.*)", done.stderr)[-1]
+            print(f"{name:<16} {per_request:>12,.0f} {queries:>8}  {statuses[-1]}", flush=True)
     finally:
         if args.keep:
             print(f"kept {directory}")
@@ -276,7 +338,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "_prepare":
-        _child_prepare(Path(sys.argv[2]))
+        _child_prepare(Path(sys.argv[2]), [name for name in sys.argv[3].split(",") if name], int(sys.argv[4]))
     elif len(sys.argv) > 1 and sys.argv[1] == "_run":
         _child_run(Path(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5])
     else:

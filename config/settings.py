@@ -219,7 +219,13 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "trackbase"}
+        # Local memory's default of 300 entries is a few dozen users' principals and throttle counters: past it,
+        # culling evicts the principals of active users and every request reloads its user.
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "trackbase",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
     )
 }
 # Idempotency-Key records live in the main database (a unique constraint makes the claim race-safe).

@@ -8,7 +8,7 @@ from django.db.models import F
 
 from trackbase.accounts.models import User
 from trackbase.notifications.services import notifications_send
-from trackbase.wellness import events, rules
+from trackbase.wellness import analytics_cache, events, rules
 from trackbase.wellness.errors import (
     AlreadyMember,
     CannotRemoveMember,
@@ -24,7 +24,7 @@ from trackbase.wellness.errors import (
     UserNotFound,
     invalid,
 )
-from trackbase.wellness.models import Group, Membership, Role
+from trackbase.wellness.models import CheckIn, Group, Membership, Role
 
 ACCESS_CODE_ATTEMPTS = 10
 SETTINGS = ("name", "description", "max_members", "timezone", "checkin_frequency")
@@ -108,7 +108,7 @@ def group_delete(*, user, group_id: int) -> None:
         _require_admin(membership)
         events.group_updated(group_id, "settings-changed", {"deleted": True})
         events.group_gone(group_id)
-        Group.objects.filter(pk=group_id).delete()
+        _delete(group_id)
 
 
 def group_join(*, user, access_code: str) -> Group:
@@ -129,6 +129,7 @@ def group_join(*, user, access_code: str) -> Group:
                 Membership.objects.create(group=group, user=user, role=Role.MEMBER)
         except IntegrityError:
             raise AlreadyMember() from None  # a parallel join of the same user; the outer rollback frees the place
+        analytics_cache.changed(group_ids=[group.pk])
         events.group_updated(group.pk, "member-joined", {"userId": user.pk, "username": user.username})
     group.refresh_from_db()
     return group
@@ -148,16 +149,24 @@ def _remove(membership: Membership) -> bool:
     others = Membership.objects.filter(group_id=group_id).exclude(pk=membership.pk)
     events.member_gone(group_id, membership.user_id)
     if not others.exists():
-        Group.objects.filter(pk=group_id).delete()
+        _delete(group_id)
         events.group_gone(group_id)
         return True
     membership.delete()
     Group.objects.filter(pk=group_id).update(member_count=F("member_count") - 1)
+    analytics_cache.changed(group_ids=[group_id])
     if membership.role == Role.ADMIN and not others.filter(role=Role.ADMIN).exists():
         heir = others.order_by("joined_at", "id").first()
         Membership.objects.filter(pk=heir.pk).update(role=Role.ADMIN)
     events.group_updated(group_id, "member-left", {"userId": membership.user_id})
     return False
+
+
+def _delete(group_id: int) -> None:
+    """Delete a group. Its check-ins go with it, so their authors' own analytics change too."""
+    authors = CheckIn.objects.filter(group_id=group_id).values_list("user_id", flat=True).distinct()
+    analytics_cache.changed(group_ids=[group_id], user_ids=list(authors))
+    Group.objects.filter(pk=group_id).delete()
 
 
 def member_remove(*, user, group_id: int, member_id: int) -> None:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
-from trackbase.wellness import rules
+from trackbase.wellness import analytics_cache, rules
 from trackbase.wellness.errors import invalid
 from trackbase.wellness.models import CheckIn, Group, Membership
 from trackbase.wellness.services.checkins import SCORES, _check_scores
@@ -31,7 +31,11 @@ def account_delete(*, user) -> None:
         list(Group.objects.select_for_update().filter(pk__in=group_ids).order_by("pk").values_list("pk", flat=True))
         for group_id in group_ids:
             _remove(membership_of(user=user, group_id=group_id))
-        CheckIn.objects.filter(user=user).delete()
+        checkins = CheckIn.objects.filter(user=user)
+        # Its check-ins also count in groups it left earlier.
+        group_ids_with_checkins = set(checkins.values_list("group_id", flat=True).distinct())
+        analytics_cache.changed(group_ids=group_ids_with_checkins, user_ids=[user.pk])
+        checkins.delete()
         if user.avatar:
             name = user.avatar.name
             transaction.on_commit(lambda: user.avatar.storage.delete(name))
@@ -109,6 +113,7 @@ def local_storage_import(*, user, group_id: int, checkins: list[dict]) -> dict:
     with transaction.atomic():
         # ignore_conflicts: a parallel import (or a check-in made meanwhile) of the same week is not an error.
         CheckIn.objects.bulk_create(new, ignore_conflicts=True)
+        analytics_cache.changed(group_ids=[group.pk], user_ids=[user.pk])
     return {"received": len(checkins), "imported": len(new), "skipped": len(checkins) - len(new)}
 
 

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from trackbase.accounts.tests.factories import UserFactory
 from trackbase.core.testing import client_for
-from trackbase.wellness import rules
+from trackbase.wellness import analytics_cache, rules
 from trackbase.wellness.models import CheckIn, Membership
 from trackbase.wellness.tests.conftest import data_of, error_of
 
@@ -128,8 +128,66 @@ def test_group_analytics_cost_the_same_queries_however_many_check_ins(owner, gro
         for user in members:
             for weeks_ago in weeks:
                 checkin(user, group, weeks_ago)
+        analytics_cache.changed(group_ids=[group.pk])  # written behind the services' back: as they would
         with CaptureQueriesContext(connection) as captured:
             data_of(client.get(f"/api/v1/analytics/group/{group.pk}?weeks=104"))
         return len(captured)
 
     assert queries_for(range(0, 5)) == queries_for(range(5, 50))
+
+
+def submit(client, group, **scores):
+    body = {"groupId": group.pk, "productive": 5, "satisfied": 5, "body": 5, "care": 5} | scores
+    return data_of(client.post("/api/v1/checkins", body, format="json"), 201)
+
+
+def test_group_analytics_show_a_new_check_in_at_once(owner_client, member_client, group):
+    path = f"/api/v1/analytics/group/{group.pk}"
+    assert data_of(member_client.get(path))["series"] == []
+    created = submit(owner_client, group, productive=9)
+    assert data_of(member_client.get(path))["series"][0]["productive"] == 9
+    data_of(owner_client.put(f"/api/v1/checkins/{created['id']}", {"productive": 2}, format="json"))
+    assert data_of(member_client.get(path))["series"][0]["productive"] == 2
+    data_of(owner_client.put(f"/api/v1/checkins/{created['id']}", {"isPrivate": True}, format="json"))
+    assert data_of(member_client.get(path))["series"] == []
+    owner_client.delete(f"/api/v1/checkins/{created['id']}")
+    assert data_of(member_client.get(path))["averages"]["checkIns"] == 0
+
+
+def test_group_analytics_follow_members_joining_and_leaving(owner_client, member, member_client, group, outsider):
+    path = f"/api/v1/analytics/group/{group.pk}"
+    assert data_of(owner_client.get(path))["memberCount"] == 2
+    data_of(client_for(outsider).post("/api/v1/groups/join", {"accessCode": group.access_code}, format="json"))
+    assert data_of(owner_client.get(path))["memberCount"] == 3
+    data_of(member_client.post(f"/api/v1/groups/{group.pk}/leave"))
+    assert data_of(owner_client.get(path))["memberCount"] == 2
+    error_of(member_client.get(path), 404, "GROUP_NOT_FOUND")
+
+
+def test_a_cached_group_answer_is_still_for_members_only(owner_client, outsider_client, group):
+    path = f"/api/v1/analytics/group/{group.pk}"
+    data_of(owner_client.get(path))
+    error_of(outsider_client.get(path), 404, "GROUP_NOT_FOUND")
+
+
+def test_personal_comparison_and_insights_show_a_new_check_in_at_once(owner_client, member_client, group):
+    paths = ("personal", "comparison", "insights")
+    before = {path: data_of(owner_client.get(f"/api/v1/analytics/{path}")) for path in paths}
+    submit(owner_client, group, productive=10, care=1)  # 19
+    personal = data_of(owner_client.get("/api/v1/analytics/personal"))
+    assert personal["averages"]["checkIns"] == before["personal"]["averages"]["checkIns"] + 1 == 1
+    assert data_of(owner_client.get("/api/v1/analytics/comparison"))["you"] == 19
+    assert [i["rule"] for i in data_of(owner_client.get("/api/v1/analytics/insights"))] != ["NO_DATA"]
+    submit(member_client, group, productive=1, care=10)  # another member's: the group's average moves
+    assert data_of(owner_client.get("/api/v1/analytics/comparison"))["groups"][0]["average"] == 10
+
+
+def test_a_repeated_analytics_request_is_answered_from_the_cache(owner, group):
+    client = client_for(owner)
+    checkin(owner, group, 0)
+    for path in ("personal", "comparison", "insights", f"group/{group.pk}"):
+        first = client.get(f"/api/v1/analytics/{path}")
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/api/v1/analytics/{path}").json() | {"meta": None} == first.json() | {"meta": None}
+        # What the cache cannot answer: the member check, the user's groups, the user's time zone.
+        assert len(captured) <= 2, [query["sql"] for query in captured]
