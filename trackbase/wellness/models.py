@@ -12,6 +12,9 @@ class Role(models.TextChoices):
 
 
 class Frequency(models.TextChoices):
+    """How often the group's members are reminded; they check in once a week whatever it is."""
+
+    DAILY = "daily", "Daily"
     WEEKLY = "weekly", "Weekly"
     BIWEEKLY = "biweekly", "Every two weeks"
 

@@ -15,7 +15,7 @@ USERNAME_RULE = "3-30 characters: letters, digits, _ and -."
 # The live HuCares client's reserved names.
 RESERVED_USERNAMES = frozenset({"admin", "root", "api", "www", "mail", "support", "help", "info"})
 ROLES = ("admin", "moderator", "member")
-FREQUENCIES = ("weekly", "biweekly")
+FREQUENCIES = ("daily", "weekly", "biweekly")
 
 
 def hu_cares_score(*, productive: int, satisfied: int, body: int, care: int) -> int:
@@ -62,8 +62,10 @@ def streaks(weeks: list[date], current_week: date) -> tuple[int, int]:
 
 
 def reminder_due(local_now: datetime, *, frequency: str, weekday: int = 6, hour: int = 18) -> bool:
-    """Whether a group's reminder hour is now: Sunday 18:00-18:59 local by default; biweekly groups on even
-    ISO weeks only."""
-    if local_now.weekday() != weekday or local_now.hour != hour:
+    """Whether a group's reminder hour is now: Sunday 18:00-18:59 local by default; daily groups at that hour
+    every day (until the member has checked in that week); biweekly groups on even ISO weeks only."""
+    if local_now.hour != hour:
         return False
-    return frequency != "biweekly" or local_now.isocalendar().week % 2 == 0
+    if frequency == "daily":
+        return True
+    return local_now.weekday() == weekday and (frequency != "biweekly" or local_now.isocalendar().week % 2 == 0)

@@ -1,5 +1,5 @@
 """The weekly reminder: at each group's reminder hour (its own time zone and frequency), members who have
-not checked in this week get one `weekly_reminder` notification. The dedupe key makes the job safe to run
+not checked in this week get one `weekly_reminder` notification (daily groups: one a day until they do). The dedupe key makes the job safe to run
 more than once an hour, or on several processes."""
 
 from datetime import datetime
@@ -17,11 +17,11 @@ def reminders_send(*, now: datetime) -> int:
         local = now.astimezone(ZoneInfo(tz_name))
         for group in Group.objects.filter(timezone=tz_name):
             if rules.reminder_due(local, frequency=group.checkin_frequency):
-                sent += _remind(group, rules.week_start(now, tz_name))
+                sent += _remind(group, rules.week_start(now, tz_name), day=local.date())
     return sent
 
 
-def _remind(group: Group, week) -> int:
+def _remind(group: Group, week, *, day) -> int:
     done = CheckIn.objects.filter(group=group, week_start_date=week).values("user_id")
     due = Membership.objects.filter(group=group).exclude(user_id__in=done).values_list("user_id", flat=True)
     notifications = notifications_send(
@@ -30,6 +30,6 @@ def _remind(group: Group, week) -> int:
         title="Time for your weekly check-in",
         message=f"{group.name} is waiting for this week's check-in.",
         data={"groupId": group.pk, "groupName": group.name, "weekStartDate": week.isoformat()},
-        dedupe_key=f"wellness:reminder:{group.pk}:{week.isoformat()}",
+        dedupe_key=f"wellness:reminder:{group.pk}:{day.isoformat()}",  # a daily group's reminders differ by day
     )
     return len(notifications)

@@ -67,3 +67,10 @@ def test_reminders_fall_on_sunday_evening_and_biweekly_on_even_weeks():
     assert rules.reminder_due(sunday_18, frequency="biweekly")
     assert not rules.reminder_due(datetime(2026, 3, 15, 18, 15), frequency="biweekly")  # week 11
     assert not rules.reminder_due(datetime(2026, 3, 8, 17, 59), frequency="weekly")
+
+
+def test_daily_groups_are_reminded_every_evening():
+    tuesday_18 = datetime(2026, 3, 10, 18, 5)
+    assert rules.reminder_due(tuesday_18, frequency="daily")
+    assert not rules.reminder_due(tuesday_18, frequency="weekly")
+    assert not rules.reminder_due(datetime(2026, 3, 10, 12, 5), frequency="daily")

@@ -208,6 +208,27 @@ def test_weekly_reminders_reach_members_without_a_check_in_once(owner, group, me
     assert reminder.user_id == member.pk and reminder.data["weekStartDate"] == "2026-03-02"
 
 
+def test_daily_groups_remind_once_a_day_until_the_check_in(owner, group, member, time_machine):
+    Group.objects.filter(pk=group.pk).update(checkin_frequency="daily")  # UTC, the fixture's time zone
+    time_machine.move_to(datetime(2026, 3, 10, 18, 5, tzinfo=UTC), tick=False)  # a Tuesday
+    assert send_weekly_reminders.call() == 2  # owner and member: neither has checked in this week
+    assert send_weekly_reminders.call() == 0
+    time_machine.move_to(datetime(2026, 3, 11, 18, 5, tzinfo=UTC), tick=False)
+    CheckIn.objects.create(
+        user=owner,
+        group=group,
+        week_start_date=date(2026, 3, 9),
+        productive=5,
+        satisfied=5,
+        body=5,
+        care=5,
+        hu_cares_score=10,
+        submitted_at=datetime(2026, 3, 11, tzinfo=UTC),
+    )
+    assert send_weekly_reminders.call() == 1
+    assert Notification.objects.filter(type="weekly_reminder", user=member).count() == 2
+
+
 def test_no_reminder_outside_the_groups_reminder_hour(group, member):
     assert reminders_send(now=datetime(2026, 3, 8, 18, 10, tzinfo=UTC) - timedelta(hours=2)) == 0
     assert rules.reminder_due(datetime(2026, 3, 8, 18, 10), frequency="weekly")
