@@ -1,6 +1,6 @@
 """The weekly reminder: at each group's reminder hour (its own time zone and frequency), members who have
-not checked in this week get one `weekly_reminder` notification (daily groups: one a day until they do). The dedupe key makes the job safe to run
-more than once an hour, or on several processes."""
+not checked in this week get one `weekly_reminder` notification (daily groups: one a day until they do).
+The dedupe key makes the job safe to run more than once an hour, or on several processes."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
