@@ -263,11 +263,12 @@ def _copy(rows: list[tuple]) -> None:
 
 def _existing_keys(user, keys: list[str]) -> set[str]:
     """The keys the user has imported before. Raw SQL: the ORM's IN lookup prepares each of the 1,000 keys
-    in Python, and psycopg then parses the 1,000 placeholders; PostgreSQL takes the keys as one array."""
+    in Python, and psycopg then parses the 1,000 placeholders. PostgreSQL takes them as one comma-separated
+    string (hex digests, no comma in them), which psycopg sends as it is, not element by element as a list."""
     if not keys:
         return set()
     vendor = connection.vendor
-    params = [user.pk, keys] if vendor == "postgresql" else [user.pk, *keys]
+    params = [user.pk, ",".join(keys)] if vendor == "postgresql" else [user.pk, *keys]
     with connection.cursor() as cursor:
         cursor.execute(_existing_keys_sql(vendor, len(keys)), params)
         return {key for (key,) in cursor.fetchall()}
@@ -277,7 +278,7 @@ def _existing_keys(user, keys: list[str]) -> set[str]:
 def _existing_keys_sql(vendor: str, count: int) -> str:
     ops, meta = connection.ops, TravelSegment._meta
     key, user = (ops.quote_name(meta.get_field(name).column) for name in ("import_key", "user"))
-    keys = "= ANY(%s)" if vendor == "postgresql" else f"IN ({', '.join(['%s'] * count)})"
+    keys = "= ANY(string_to_array(%s, ','))" if vendor == "postgresql" else f"IN ({', '.join(['%s'] * count)})"
     # `<> ''` repeats the partial unique index's condition: without it neither PostgreSQL nor SQLite proves
     # that a long key list implies it, and they read every segment of the user instead.
     return f"SELECT {key} FROM {ops.quote_name(meta.db_table)} WHERE {user} = %s AND {key} {keys} AND {key} <> ''"  # noqa: S608
