@@ -279,9 +279,11 @@ def _existing_keys_sql(vendor: str, count: int) -> str:
     ops, meta = connection.ops, TravelSegment._meta
     key, user = (ops.quote_name(meta.get_field(name).column) for name in ("import_key", "user"))
     keys = "= ANY(string_to_array(%s, ','))" if vendor == "postgresql" else f"IN ({', '.join(['%s'] * count)})"
-    # `<> ''` repeats the partial unique index's condition: without it neither PostgreSQL nor SQLite proves
-    # that a long key list implies it, and they read every segment of the user instead.
-    return f"SELECT {key} FROM {ops.quote_name(meta.db_table)} WHERE {user} = %s AND {key} {keys} AND {key} <> ''"  # noqa: S608
+    # The partial unique index's condition in its migration's words: without it neither PostgreSQL nor SQLite
+    # proves that a long key list implies it, and they read every segment of the user instead; SQLite matches
+    # the condition's form (`<> ''` reads them all again: 3 ms against 9-14 ms per 1,000 keys).
+    table = ops.quote_name(meta.db_table)
+    return f"SELECT {key} FROM {table} WHERE {user} = %s AND {key} {keys} AND NOT ({key} = '')"  # noqa: S608
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:
