@@ -36,9 +36,11 @@ class Flight:
 
     @property
     def import_key(self) -> str:
-        parts = [self.departure_date.isoformat(), self.origin.key, self.destination.key]
-        parts += [self.departure_time.isoformat("minutes") if self.departure_time else "", self.flight_number]
-        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
+        # The same text as ever (date|origin|destination|HH:MM|flight number): earlier imports' keys stay valid.
+        departure = self.departure_time.isoformat("minutes") if self.departure_time else ""
+        route = f"{self.origin.key}|{self.destination.key}"
+        key = f"{self.departure_date.isoformat()}|{route}|{departure}|{self.flight_number}"
+        return hashlib.sha256(key.encode()).hexdigest()[:40]
 
 
 @functools.lru_cache(maxsize=16384)

@@ -2,7 +2,7 @@
 
 import functools
 from collections.abc import Iterable, Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from itertools import islice
 
 from django.conf import settings
@@ -82,7 +82,9 @@ def _read(job: ImportJob) -> tuple[list[journeys.Flight], list[dict]]:
         parsed = formats.parse_row(kind, number, row)
         if isinstance(parsed, formats.RawFlight):
             parsed = journeys.to_flight(parsed)
-        if isinstance(parsed, journeys.Flight) and not {parsed.origin.country, parsed.destination.country} <= countries:
+        if isinstance(parsed, journeys.Flight) and not (
+            parsed.origin.country in countries and parsed.destination.country in countries
+        ):
             parsed = formats.RowError(number, "The airport's country is not an ISO 3166-1 country.")
         if isinstance(parsed, formats.RowError):
             errors.append({"row": parsed.row, "message": parsed.message})
@@ -132,36 +134,60 @@ class _Adapted(dict):
         return adapted
 
 
+COPY_NULL = "\\N"
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_text(value: str) -> str:
+    """A string as a field of PostgreSQL's COPY text format (backslash, tab and line ends escaped)."""
+    return value.translate(_COPY_ESCAPES)
+
+
+def _copy_time(value) -> str:
+    return COPY_NULL if value is None else value.isoformat()
+
+
 class _SegmentRows:
-    """New segments as INSERT parameter tuples, in INSERT_FIELDS order: no model instance per row."""
+    """New segments as INSERT parameter tuples, in INSERT_FIELDS order: no model instance per row. On
+    PostgreSQL every value is already COPY text (one joined line per row, no per-value adaptation in
+    psycopg); elsewhere the values the connection's executemany takes."""
 
     def __init__(self, user_id: int):
-        ops = connection.ops
-        self.user_id = user_id
-        self.days = _Adapted(ops.adapt_datefield_value)
-        self.times = _Adapted(ops.adapt_timefield_value)
-        self.now = ops.adapt_datetimefield_value(timezone.now())
+        now = timezone.now()
+        if connection.vendor == "postgresql":
+            self.user_id, self.version, self.flags = str(user_id), "1", ("f", "t")
+            self.days, self.times = _Adapted(date.isoformat), _Adapted(_copy_time)
+            self.text, self.now = _Adapted(copy_text), now.isoformat()
+            self.flight_number = copy_text
+        else:
+            ops = connection.ops
+            self.user_id, self.version, self.flags = user_id, 1, (False, True)
+            self.days = _Adapted(ops.adapt_datefield_value)
+            self.times = _Adapted(ops.adapt_timefield_value)
+            self.text, self.now = _Adapted(str), ops.adapt_datetimefield_value(now)
+            self.flight_number = str
+        self.transport = self.text[Transport.FLIGHT.value]
 
     def row(self, key: str, flight: journeys.Flight) -> tuple:
-        origin, destination, days, times = flight.origin, flight.destination, self.days, self.times
+        origin, destination, days, times, text = flight.origin, flight.destination, self.days, self.times, self.text
         return (
             self.user_id,
-            origin.country,
-            destination.country,
+            text[origin.country],
+            text[destination.country],
             days[flight.departure_date],
             days[flight.arrival_date],
             times[flight.departure_time],
             times[flight.arrival_time],
-            origin.tz,
-            destination.tz,
-            Transport.FLIGHT.value,
-            destination.iata or destination.key,
+            text[origin.tz],
+            text[destination.tz],
+            self.transport,
+            text[destination.iata or destination.key],
             "",
             "",
-            flight.transit,
-            flight.flight_number,
+            self.flags[flight.transit],
+            self.flight_number(flight.flight_number),
             key,
-            1,
+            self.version,
             self.now,
             self.now,
         )
@@ -229,17 +255,35 @@ def _copy(rows: list[tuple]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"{create} WITH NO DATA")
         with cursor.cursor.copy(f"COPY {COPY_TABLE} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+            # The values are COPY text already (_SegmentRows): one buffer, no write_row per row.
+            copy.write("".join(["\t".join(row) + "\n" for row in rows]))
         cursor.execute(move)
         cursor.execute(f"TRUNCATE {COPY_TABLE}")
 
 
 def _existing_keys(user, keys: list[str]) -> set[str]:
-    # The exclude repeats the partial unique index's condition: without it neither PostgreSQL nor SQLite
-    # proves that a long IN list implies it, and they read every segment of the user instead.
-    rows = TravelSegment.objects.filter(user=user, import_key__in=keys).exclude(import_key="")
-    return set(rows.values_list("import_key", flat=True))
+    """The keys the user has imported before. Raw SQL: the ORM's IN lookup prepares each of the 1,000 keys
+    in Python, and psycopg then parses the 1,000 placeholders. PostgreSQL takes them as one comma-separated
+    string (hex digests, no comma in them), which psycopg sends as it is, not element by element as a list."""
+    if not keys:
+        return set()
+    vendor = connection.vendor
+    params = [user.pk, ",".join(keys)] if vendor == "postgresql" else [user.pk, *keys]
+    with connection.cursor() as cursor:
+        cursor.execute(_existing_keys_sql(vendor, len(keys)), params)
+        return {key for (key,) in cursor.fetchall()}
+
+
+@functools.cache
+def _existing_keys_sql(vendor: str, count: int) -> str:
+    ops, meta = connection.ops, TravelSegment._meta
+    key, user = (ops.quote_name(meta.get_field(name).column) for name in ("import_key", "user"))
+    keys = "= ANY(string_to_array(%s, ','))" if vendor == "postgresql" else f"IN ({', '.join(['%s'] * count)})"
+    # The partial unique index's condition in its migration's words: without it neither PostgreSQL nor SQLite
+    # proves that a long key list implies it, and they read every segment of the user instead; SQLite matches
+    # the condition's form (`<> ''` reads them all again: 3 ms against 9-14 ms per 1,000 keys).
+    table = ops.quote_name(meta.db_table)
+    return f"SELECT {key} FROM {table} WHERE {user} = %s AND {key} {keys} AND NOT ({key} = '')"  # noqa: S608
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -196,3 +196,14 @@ def test_the_bulk_insert_writes_every_segment_column():
 
     columns = {field.name for field in TravelSegment._meta.concrete_fields} - {"id"}
     assert set(INSERT_FIELDS) == columns and len(INSERT_FIELDS) == len(columns)
+
+
+def test_values_with_copy_format_characters_are_stored_exactly(owner, owner_client, django_capture_on_commit_callbacks):
+    # PostgreSQL's COPY text format gives backslash, tab and line ends a meaning: the file's are escaped.
+    text = 'date,from,to,departure_time,flight_number\n2031-01-10,JFK,FRA,18:05,"L\\\\N\t7\r\n"\n'
+    status = run(owner_client, text, django_capture_on_commit_callbacks)
+    assert status["result"] == {"created": 1, "duplicates": 0, "errors": []}
+    segment = TravelSegment.objects.get(user=owner)
+    assert segment.flight_number == "L\\\\N\t7"
+    assert (segment.departure_time, segment.arrival_time) == (time(18, 5), None)
+    assert segment.created_at == segment.updated_at and segment.version == 1 and segment.entry_point == "FRA"
