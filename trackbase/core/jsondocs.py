@@ -53,6 +53,8 @@ def within_limits(value, *, max_depth: int, max_bytes: int) -> bool:
 class StrictSerializer(serializers.Serializer):
     """Refuses keys it does not declare instead of dropping them: a misspelt key must not pass as saved."""
 
+    schema_extra = {"additionalProperties": False}  # and says so in the OpenAPI schema
+
     def to_internal_value(self, data):
         if isinstance(data, dict) and (
             unknown := sorted(str(key)[:MAX_KEY_ECHO] for key in set(data) - set(self.fields))

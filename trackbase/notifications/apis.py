@@ -7,12 +7,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from trackbase.core.inputs import QueryBoolean, validated
+from trackbase.core.jsondocs import StrictSerializer
 from trackbase.core.pagination import PAGE_PARAMETERS, page_of, paginate
 from trackbase.notifications import preferences, selectors, services
 from trackbase.notifications.models import Notification
 from trackbase.notifications.push.webpush import vapid_public_key
 
-UNKNOWN_FIELD = "Unknown field: {}. Allowed: {}."
 NOT_A_BOOLEAN = "Must be true or false."
 BAD_TYPE_NAME = "Notification types are UPPER_SNAKE_CASE names of at most 50 characters, e.g. TRAIN_DELAY."
 TOO_MANY_TYPES = f"At most {preferences.MAX_TYPES} types."
@@ -86,18 +86,6 @@ class StrictBooleanField(serializers.BooleanField):
         if isinstance(data, bool):
             return data
         raise serializers.ValidationError(NOT_A_BOOLEAN)
-
-
-class StrictSerializer(serializers.Serializer):
-    """Rejects keys it does not declare instead of dropping them: a misspelt channel must not pass as saved."""
-
-    schema_extra = {"additionalProperties": False}
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict) and (unknown := sorted(set(data) - set(self.fields))):
-            allowed = ", ".join(self.fields)
-            raise serializers.ValidationError({key: [UNKNOWN_FIELD.format(key, allowed)] for key in unknown})
-        return super().to_internal_value(data)
 
 
 class ChannelsSerializer(StrictSerializer):
