@@ -42,17 +42,7 @@ def test_deleting_the_account_hands_sole_admin_groups_to_the_longest_member(owne
     later = UserFactory()
     client_for(later).post("/api/v1/groups/join", {"accessCode": group.access_code}, format="json")
     alone = group_create(user=owner, name="Alone")
-    CheckIn.objects.create(
-        user=owner,
-        group=group,
-        week_start_date=date(2026, 3, 2),
-        productive=5,
-        satisfied=5,
-        body=5,
-        care=5,
-        hu_cares_score=10,
-        submitted_at=datetime(2026, 3, 3, tzinfo=UTC),
-    )
+    _check_in(owner, group, week=date(2026, 3, 2))
     assert owner_client.delete("/api/v1/users/account").status_code == 204
     assert not User.objects.filter(pk=owner.pk).exists()
     assert not CheckIn.objects.filter(user_id=owner.pk).exists()
@@ -99,17 +89,7 @@ def test_search_finds_usernames_and_never_emails(owner_client, outsider, member)
 
 
 def test_the_export_holds_the_users_data_and_nobody_elses(owner, owner_client, outsider_client, group, member):
-    CheckIn.objects.create(
-        user=owner,
-        group=group,
-        week_start_date=date(2026, 3, 2),
-        productive=5,
-        satisfied=5,
-        body=5,
-        care=5,
-        hu_cares_score=10,
-        submitted_at=datetime(2026, 3, 3, tzinfo=UTC),
-    )
+    _check_in(owner, group, week=date(2026, 3, 2))
     response = owner_client.get("/api/v1/users/export")
     data = data_of(response)
     assert "attachment" in response["Content-Disposition"]
@@ -187,21 +167,25 @@ def test_the_import_refuses_future_weeks_outsiders_and_bad_scores(owner, outside
     )
 
 
-def test_weekly_reminders_reach_members_without_a_check_in_once(owner, group, member, time_machine):
-    # Sunday 8 March 2026, 18:10 in Berlin is 17:10 UTC.
-    Group.objects.filter(pk=group.pk).update(timezone="Europe/Berlin")
-    time_machine.move_to(datetime(2026, 3, 8, 17, 10, tzinfo=UTC), tick=False)
+def _check_in(user, group, *, week: date) -> None:
     CheckIn.objects.create(
-        user=owner,
+        user=user,
         group=group,
-        week_start_date=date(2026, 3, 2),
+        week_start_date=week,
         productive=5,
         satisfied=5,
         body=5,
         care=5,
         hu_cares_score=10,
-        submitted_at=datetime(2026, 3, 3, tzinfo=UTC),
+        submitted_at=datetime.combine(week, datetime.min.time(), tzinfo=UTC) + timedelta(days=1),
     )
+
+
+def test_weekly_reminders_reach_members_without_a_check_in_once(owner, group, member, time_machine):
+    # Sunday 8 March 2026, 18:10 in Berlin is 17:10 UTC.
+    Group.objects.filter(pk=group.pk).update(timezone="Europe/Berlin")
+    time_machine.move_to(datetime(2026, 3, 8, 17, 10, tzinfo=UTC), tick=False)
+    _check_in(owner, group, week=date(2026, 3, 2))
     assert send_weekly_reminders.call() == 1
     assert send_weekly_reminders.call() == 0  # the same hour again: deduplicated
     [reminder] = Notification.objects.filter(type="weekly_reminder")
@@ -214,17 +198,7 @@ def test_daily_groups_remind_once_a_day_until_the_check_in(owner, group, member,
     assert send_weekly_reminders.call() == 2  # owner and member: neither has checked in this week
     assert send_weekly_reminders.call() == 0
     time_machine.move_to(datetime(2026, 3, 11, 18, 5, tzinfo=UTC), tick=False)
-    CheckIn.objects.create(
-        user=owner,
-        group=group,
-        week_start_date=date(2026, 3, 9),
-        productive=5,
-        satisfied=5,
-        body=5,
-        care=5,
-        hu_cares_score=10,
-        submitted_at=datetime(2026, 3, 11, tzinfo=UTC),
-    )
+    _check_in(owner, group, week=date(2026, 3, 9))
     assert send_weekly_reminders.call() == 1
     assert Notification.objects.filter(type="weekly_reminder", user=member).count() == 2
 
